@@ -1,0 +1,58 @@
+package dev.sorabatch.provider;
+
+import java.time.Duration;
+
+/**
+ * A provider call that did not succeed, classified by what the pipeline may safely do next.
+ * Messages never carry credentials.
+ */
+public class ProviderException extends Exception {
+
+    public enum Kind {
+        /** Nothing happened at the provider (429, 408, 409, connection refused): try again later. */
+        RETRYABLE,
+        /** The request may have taken effect (timeout, dropped connection, 5xx): a create must be reconciled. */
+        OUTCOME_UNKNOWN,
+        /** The provider refused this request for good (4xx other than the above): do not retry. */
+        REJECTED,
+        /** The job or its content does not exist (any more). */
+        NOT_FOUND,
+        /** The provider refused the credentials (401/403): retrying any request is pointless. */
+        AUTH
+    }
+
+    private final Kind kind;
+    private final int httpStatus;
+    private final ProviderError error;
+    private final Duration retryAfter;
+
+    public ProviderException(Kind kind, int httpStatus, ProviderError error, Duration retryAfter, Throwable cause) {
+        super(describe(httpStatus, error), cause);
+        this.kind = kind;
+        this.httpStatus = httpStatus;
+        this.error = error;
+        this.retryAfter = retryAfter;
+    }
+
+    private static String describe(int httpStatus, ProviderError error) {
+        String status = httpStatus > 0 ? "HTTP " + httpStatus : "no response";
+        return error == null ? status : status + " " + error.code() + ": " + error.message();
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    public ProviderError error() {
+        return error;
+    }
+
+    /** The provider's requested delay ({@code retry-after-ms} or {@code Retry-After}), or null. */
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.sorabatch.provider;
+
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the pipeline needs from a video generation service. One call per method, no retries inside:
+ * retry, pacing and reconciliation are decided by the workers from the job store.
+ */
+public interface VideoProvider {
+
+    /** Short name recorded in batches and manifests, e.g. {@code openai}. */
+    String name();
+
+    /** Creates a job (a remix when {@link VideoRequest#remixOf()} is set). Billable. */
+    VideoJob submit(VideoRequest request) throws ProviderException;
+
+    VideoJob status(String jobId) throws ProviderException;
+
+    /** Opens the asset as a stream; the caller closes it. Never buffers the whole body. */
+    InputStream download(String jobId, Variant variant) throws ProviderException;
+
+    /**
+     * Jobs created at or after {@code since}, newest first; used to find a job whose create response was lost.
+     * The list is complete for that window when the call returns normally.
+     */
+    List<VideoJob> listSince(Instant since) throws ProviderException;
+
+    /** Checks that the provider accepts the configured credentials; throws {@link ProviderException.Kind#AUTH} if not. */
+    void verifyAccess() throws ProviderException;
+}
