@@ -1,6 +1,6 @@
 package dev.sorabatch.provider;
 
-import java.io.InputStream;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 
@@ -18,8 +18,17 @@ public interface VideoProvider {
 
     VideoJob status(String jobId) throws ProviderException;
 
-    /** Opens the asset as a stream; the caller closes it. Never buffers the whole body. */
-    InputStream download(String jobId, Variant variant) throws ProviderException;
+    /**
+     * Streams the asset to {@code handler} while the connection is open; never buffers the whole body.
+     * Whatever the handler throws is rethrown as is.
+     */
+    <T> T download(String jobId, Variant variant, ContentHandler<T> handler) throws ProviderException, IOException;
+
+    /** Consumes a download while it streams. */
+    @FunctionalInterface
+    interface ContentHandler<T> {
+        T handle(ContentStream content) throws IOException;
+    }
 
     /**
      * Jobs created at or after {@code since}, newest first; used to find a job whose create response was lost.

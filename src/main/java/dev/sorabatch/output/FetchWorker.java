@@ -1,0 +1,126 @@
+package dev.sorabatch.output;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.sorabatch.provider.ProviderException;
+import dev.sorabatch.provider.RetryPolicy;
+import dev.sorabatch.provider.Variant;
+import dev.sorabatch.provider.VideoProvider;
+import dev.sorabatch.run.RunControl;
+import dev.sorabatch.store.Item;
+import dev.sorabatch.store.ItemState;
+import dev.sorabatch.store.JobStore;
+
+/**
+ * Fetches finished jobs as soon as they complete (content links expire about an hour later) and streams the
+ * video and its thumbnail to the output: {@code videos/<key>.mp4}, {@code thumbnails/<key>.<webp|jpg>}.
+ */
+public class FetchWorker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FetchWorker.class);
+
+    private final JobStore store;
+    private final VideoProvider provider;
+    private final OutputStore output;
+    private final RetryPolicy retry;
+    private final RunControl run;
+    private final boolean thumbnails;
+    private final int batchSize;
+    private final long leaseMillis;
+    private final String owner;
+    private final Map<Long, String> batchNames = new ConcurrentHashMap<>();
+
+    public FetchWorker(JobStore store, VideoProvider provider, OutputStore output, RetryPolicy retry, RunControl run,
+                       boolean thumbnails, int batchSize, long leaseMillis, String owner) {
+        this.store = store;
+        this.provider = provider;
+        this.output = output;
+        this.retry = retry;
+        this.run = run;
+        this.thumbnails = thumbnails;
+        this.batchSize = batchSize;
+        this.leaseMillis = leaseMillis;
+        this.owner = owner;
+    }
+
+    public List<Item> claim() throws SQLException {
+        return run.halted() ? List.of() : store.claimDue(ItemState.COMPLETED, batchSize, leaseMillis, owner);
+    }
+
+    public void fetch(Item item) throws SQLException {
+        if (expired(item)) {
+            store.finish(item.id(), ItemState.COMPLETED, ItemState.EXPIRED, "content_expired",
+                    "the provider's content expired before it could be fetched");
+            return;
+        }
+        String batch = batchNames.computeIfAbsent(item.batchId(), this::batchName);
+        String jobId = item.providerJobId();
+        try {
+            StoredObject video = provider.download(jobId, Variant.VIDEO, content ->
+                    output.write(batch, "videos/" + item.itemKey() + ".mp4", content.body(), Variant.VIDEO.contentType()));
+            String thumbnail = thumbnails ? fetchThumbnail(batch, item) : null;
+            store.markStored(item.id(), video.path(), thumbnail, video.bytes(), video.sha256());
+        } catch (ProviderException e) {
+            String code = e.error() == null ? "http_" + e.httpStatus() : e.error().code();
+            switch (e.kind()) {
+                case NOT_FOUND -> store.finish(item.id(), ItemState.COMPLETED, ItemState.EXPIRED, code,
+                        e.error() == null ? "the content is gone" : e.error().message());
+                case AUTH -> {
+                    store.reschedule(item.id(), ItemState.COMPLETED, store.now(), code, e.getMessage());
+                    run.credentialsRefused(e);
+                }
+                default -> retryLater(item, code, e.getMessage(), e);
+            }
+        } catch (IOException e) {
+            retryLater(item, "output_failed", e.toString(), e);
+        }
+    }
+
+    /** A missing thumbnail does not cost the video. */
+    private String fetchThumbnail(String batch, Item item) throws ProviderException, IOException {
+        try {
+            return provider.download(item.providerJobId(), Variant.THUMBNAIL, content -> output.write(batch,
+                    "thumbnails/" + item.itemKey() + "." + imageExtension(content.contentType()), content.body(),
+                    content.contentType())).path();
+        } catch (ProviderException e) {
+            if (e.kind() == ProviderException.Kind.NOT_FOUND) {
+                LOG.warn("No thumbnail for {}: {}", item.itemKey(), e.getMessage());
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private void retryLater(Item item, String code, String message, Exception e) throws SQLException {
+        LOG.debug("Fetch of {} failed, will retry", item.itemKey(), e);
+        store.reschedule(item.id(), ItemState.COMPLETED, store.now() + retry.delayMillis(item.failures() + 1, null),
+                code, message);
+    }
+
+    private boolean expired(Item item) {
+        return item.expiresAt() != null && store.now() >= item.expiresAt();
+    }
+
+    private String batchName(long batchId) {
+        try {
+            return store.batch(batchId).name();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String imageExtension(String contentType) {
+        String type = contentType == null ? "" : contentType.toLowerCase();
+        if (type.contains("jpeg") || type.contains("jpg")) {
+            return "jpg";
+        }
+        return type.contains("png") ? "png" : "webp";
+    }
+}

@@ -1,0 +1,53 @@
+package dev.sorabatch.output;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.util.UUID;
+
+/** Output to a local folder: written to a temporary sibling, then renamed into place atomically. */
+public class FolderOutputStore implements OutputStore {
+
+    private final Path root;
+
+    public FolderOutputStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public StoredObject write(String batch, String relativePath, InputStream body, String contentType)
+            throws IOException {
+        Path target = resolve(batch, relativePath);
+        Files.createDirectories(target.getParent());
+        Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
+        DigestInputStream in = new DigestInputStream(body, Hashing.sha256());
+        long bytes;
+        try (OutputStream out = Files.newOutputStream(temp)) {
+            bytes = in.transferTo(out);
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return new StoredObject(relativePath, bytes, Hashing.hex(in.getMessageDigest()));
+    }
+
+    @Override
+    public String location(String batch, String relativePath) {
+        return resolve(batch, relativePath).toString();
+    }
+
+    /** Ids are sanitised at ingest; this is the last line of defence against a path leaving the batch folder. */
+    private Path resolve(String batch, String relativePath) {
+        Path batchDir = root.resolve(batch).normalize();
+        Path target = batchDir.resolve(relativePath).normalize();
+        if (!batchDir.getParent().equals(root) || !target.startsWith(batchDir)) {
+            throw new IllegalArgumentException("output path escapes the batch folder: " + batch + "/" + relativePath);
+        }
+        return target;
+    }
+}

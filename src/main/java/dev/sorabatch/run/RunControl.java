@@ -1,0 +1,113 @@
+package dev.sorabatch.run;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.sorabatch.provider.ProviderException;
+import dev.sorabatch.store.Batch;
+import dev.sorabatch.store.BatchCounts;
+import dev.sorabatch.store.ItemState;
+import dev.sorabatch.store.JobStore;
+
+/**
+ * Service or once mode, and the process exit code: 0 every item stored, 3 finished with items not stored (or a
+ * file set aside), 1 could not run (bad settings, credentials refused).
+ */
+public class RunControl {
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_CANNOT_RUN = 1;
+    public static final int EXIT_INCOMPLETE = 3;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunControl.class);
+    private static final long CREDENTIALS_PAUSE_MILLIS = 60_000;
+    // The exit code belongs to the process, and must outlive the CamelContext that decided it.
+    private static final AtomicInteger EXIT = new AtomicInteger(EXIT_CANNOT_RUN);
+
+    private final CamelContext camel;
+    private final JobStore store;
+    private final boolean once;
+    private final long startedAt;
+    private final AtomicInteger filesSetAside = new AtomicInteger();
+    private volatile boolean sourceDrained;
+    private volatile long haltedUntil;
+    private volatile boolean stopping;
+
+    public RunControl(CamelContext camel, JobStore store, boolean once) {
+        this.camel = camel;
+        this.store = store;
+        this.once = once;
+        this.startedAt = store.now();
+    }
+
+    public static int exitCode() {
+        return EXIT.get();
+    }
+
+    public void started() {
+        if (!EXIT.compareAndSet(EXIT_CANNOT_RUN, EXIT_OK)) {
+            return;
+        }
+        LOG.info(once ? "Running once: taking what is in the source now, then exiting" : "Watching the source");
+    }
+
+    public boolean once() {
+        return once;
+    }
+
+    /** The source had nothing new on its last poll. */
+    public void sourceIdle() {
+        sourceDrained = true;
+    }
+
+    public void fileSetAside() {
+        filesSetAside.incrementAndGet();
+    }
+
+    public boolean halted() {
+        return store.now() < haltedUntil;
+    }
+
+    /** The provider refused the credentials: no call can succeed, so stop calling (once mode: exit 1). */
+    public void credentialsRefused(ProviderException e) {
+        if (!halted()) {
+            LOG.error("The provider refused the credentials ({}); check OPENAI_API_KEY / sora.openai.api-key. "
+                    + "Provider calls pause for {} s", e.getMessage(), CREDENTIALS_PAUSE_MILLIS / 1000);
+        }
+        haltedUntil = store.now() + CREDENTIALS_PAUSE_MILLIS;
+        if (once) {
+            stop(EXIT_CANNOT_RUN);
+        }
+    }
+
+    /** Once mode: exits when the source is drained and every batch is finalized. */
+    public void checkDone() throws SQLException {
+        if (!once || !sourceDrained || stopping || !store.unfinishedBatches().isEmpty()) {
+            return;
+        }
+        List<Batch> batches = store.batchesFinishedSince(startedAt);
+        boolean allStored = filesSetAside.get() == 0;
+        for (Batch b : batches) {
+            BatchCounts counts = store.counts(b.id());
+            allStored &= counts.get(ItemState.STORED) == counts.total();
+        }
+        LOG.info("Once mode: {} batch(es) finalized, {} file(s) set aside; exiting", batches.size(), filesSetAside.get());
+        stop(allStored ? EXIT_OK : EXIT_INCOMPLETE);
+    }
+
+    private void stop(int code) {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        EXIT.set(code);
+        // stopping the context from one of its own threads would wait on itself
+        Thread stopper = new Thread(camel::stop, "sora-stop");
+        stopper.start();
+    }
+}

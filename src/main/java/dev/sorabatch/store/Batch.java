@@ -1,0 +1,6 @@
+package dev.sorabatch.store;
+
+/** One row of the batch table: one input file. {@code name} is the user-facing batch id (output folder). */
+public record Batch(long id, String name, String source, String sourceSha256, String provider, String state,
+                    int totalItems, long createdAt, Long finishedAt) {
+}

@@ -1,0 +1,28 @@
+package dev.sorabatch.store;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/** Items of one batch per state. */
+public record BatchCounts(Map<ItemState, Integer> byState) {
+
+    public BatchCounts {
+        byState = new EnumMap<>(byState.isEmpty() ? Map.of(ItemState.PENDING, 0) : byState);
+    }
+
+    public int get(ItemState state) {
+        return byState.getOrDefault(state, 0);
+    }
+
+    public int total() {
+        return byState.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    public int terminal() {
+        return ItemState.TERMINAL.stream().mapToInt(this::get).sum();
+    }
+
+    public int inFlight() {
+        return get(ItemState.SUBMITTING) + get(ItemState.SUBMITTED) + get(ItemState.COMPLETED);
+    }
+}

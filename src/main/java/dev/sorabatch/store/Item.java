@@ -1,0 +1,10 @@
+package dev.sorabatch.store;
+
+/** One row of the item table: one take of one request. Times are epoch milliseconds, null when not reached. */
+public record Item(long id, long batchId, String itemKey, String requestId, int row, int take, ItemState state,
+                   String prompt, String model, Integer seconds, String size, String remixOf, String inputReference,
+                   String metadataJson, String providerJobId, int progress, int attempts, int statusChecks,
+                   int failures, int reconcileTries, long nextAttemptAt, String errorCode, String errorMessage, long createdAt,
+                   Long submittingAt, Long submittedAt, Long completedAt, Long expiresAt, Long storedAt,
+                   String videoPath, String thumbnailPath, Long bytes, String sha256) {
+}

@@ -1,0 +1,457 @@
+package dev.sorabatch.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+
+/**
+ * The single source of truth: batches and items on JDBC (H2 file by default, PostgreSQL for scale-out).
+ * <p>
+ * Every transition is a compare-and-set on the expected state, so two workers (threads or instances) can never
+ * move the same item twice. Rows are claimed by moving their {@code next_attempt_at} forward with a compare-and-set:
+ * the claim is a lease that expires on its own when its holder dies.
+ */
+public class JobStore {
+
+    static final String ITEM_COLUMNS = "id, batch_id, item_key, request_id, row_no, take, state, prompt, model, seconds, "
+            + "size, remix_of, input_reference, metadata, provider_job_id, progress, attempts, status_checks, failures, "
+            + "reconcile_tries, next_attempt_at, error_code, error_message, created_at, submitting_at, submitted_at, completed_at, "
+            + "expires_at, stored_at, video_path, thumbnail_path, bytes, sha256";
+
+    private static final String NON_TERMINAL = "('PENDING','SUBMITTING','SUBMITTED','COMPLETED')";
+
+    private final DataSource dataSource;
+    private final Clock clock;
+
+    public JobStore(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    public void migrate() {
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+    }
+
+    public long now() {
+        return clock.millis();
+    }
+
+    DataSource dataSource() {
+        return dataSource;
+    }
+
+    // ---------------------------------------------------------------- ingest
+
+    /** Starts one ingest transaction; nothing of it is visible to workers before {@link IngestTransaction#commit}. */
+    public IngestTransaction beginIngest(String source, String provider) throws SQLException {
+        return new IngestTransaction(this, source, provider);
+    }
+
+    public Optional<Batch> findBatchBySha(String sha256) throws SQLException {
+        return queryBatches("select * from batch where source_sha256 = ? order by id", sha256).stream().findFirst();
+    }
+
+    public Optional<Batch> findBatch(String name) throws SQLException {
+        return queryBatches("select * from batch where name = ?", name).stream().findFirst();
+    }
+
+    // ---------------------------------------------------------------- claims
+
+    /** Items in flight at the provider (a create may be under way or a job is generating), for max-in-flight. */
+    public int countInFlight() throws SQLException {
+        return queryInt("select count(*) from item where state in ('SUBMITTING','SUBMITTED')");
+    }
+
+    /**
+     * Claims due PENDING items for a create: each moves to SUBMITTING (committed before any call) with one more
+     * attempt counted and a lease that, once expired, hands the item to reconciliation.
+     */
+    public List<Item> claimForSubmit(int limit, long leaseMillis, String owner) throws SQLException {
+        long now = now();
+        List<Item> claimed = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            List<Item> due = selectDue(c, ItemState.PENDING, now, limit);
+            try (PreparedStatement ps = c.prepareStatement("update item set state = 'SUBMITTING', lease_owner = ?, "
+                    + "submitting_at = ?, attempts = attempts + 1, next_attempt_at = ? "
+                    + "where id = ? and state = 'PENDING' and next_attempt_at = ?")) {
+                for (Item item : due) {
+                    ps.setString(1, owner);
+                    ps.setLong(2, now);
+                    ps.setLong(3, now + leaseMillis);
+                    ps.setLong(4, item.id());
+                    ps.setLong(5, item.nextAttemptAt());
+                    if (ps.executeUpdate() == 1) {
+                        claimed.add(reload(c, item.id()));
+                    }
+                }
+            }
+        }
+        return claimed;
+    }
+
+    /** Claims due items in {@code state} by pushing their next attempt out by the lease. */
+    public List<Item> claimDue(ItemState state, int limit, long leaseMillis, String owner) throws SQLException {
+        long now = now();
+        List<Item> claimed = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            List<Item> due = selectDue(c, state, now, limit);
+            try (PreparedStatement ps = c.prepareStatement("update item set next_attempt_at = ?, lease_owner = ? "
+                    + "where id = ? and state = ? and next_attempt_at = ?")) {
+                for (Item item : due) {
+                    ps.setLong(1, now + leaseMillis);
+                    ps.setString(2, owner);
+                    ps.setLong(3, item.id());
+                    ps.setString(4, state.name());
+                    ps.setLong(5, item.nextAttemptAt());
+                    if (ps.executeUpdate() == 1) {
+                        claimed.add(item);
+                    }
+                }
+            }
+        }
+        return claimed;
+    }
+
+    private List<Item> selectDue(Connection c, ItemState state, long now, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select " + ITEM_COLUMNS + " from item where state = ? "
+                + "and next_attempt_at <= ? order by next_attempt_at, id fetch first " + limit + " rows only")) {
+            ps.setString(1, state.name());
+            ps.setLong(2, now);
+            return readItems(ps);
+        }
+    }
+
+    private Item reload(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select " + ITEM_COLUMNS + " from item where id = ?")) {
+            ps.setLong(1, id);
+            return readItems(ps).get(0);
+        }
+    }
+
+    public Item item(long id) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return reload(c, id);
+        }
+    }
+
+    // ---------------------------------------------------------------- transitions
+
+    /**
+     * SUBMITTING → SUBMITTED with the provider's job id. Returns false when the item left SUBMITTING meanwhile or
+     * the job id is already held by another item (then the caller reconciles).
+     */
+    public boolean markSubmitted(long id, String jobId, long nextPollAt) throws SQLException {
+        long now = now();
+        try {
+            return update("update item set state = 'SUBMITTED', provider_job_id = ?, submitted_at = ?, progress = 0, "
+                    + "failures = 0, next_attempt_at = ?, error_code = null, error_message = null "
+                    + "where id = ? and state = 'SUBMITTING'", jobId, now, nextPollAt, id) == 1;
+        } catch (SQLException e) {
+            if (isUniqueViolation(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** SUBMITTING → PENDING: the create certainly did not happen; try again at {@code nextAt}. */
+    public boolean backToPending(long id, long nextAt, String code, String message) throws SQLException {
+        return update("update item set state = 'PENDING', next_attempt_at = ?, failures = failures + 1, "
+                + "error_code = ?, error_message = ? where id = ? and state = 'SUBMITTING'",
+                nextAt, code, truncate(message), id) == 1;
+    }
+
+    /** SUBMITTING → PENDING without counting an attempt: the create never left (e.g. credentials refused). */
+    public boolean releaseUnsent(long id, long nextAt, String code, String message) throws SQLException {
+        return update("update item set state = 'PENDING', next_attempt_at = ?, attempts = attempts - 1, "
+                + "error_code = ?, error_message = ? where id = ? and state = 'SUBMITTING'",
+                nextAt, code, truncate(message), id) == 1;
+    }
+
+    /** Stays in {@code state}; next try at {@code nextAt}; the error is kept on the row. */
+    public boolean reschedule(long id, ItemState state, long nextAt, String code, String message) throws SQLException {
+        return update("update item set next_attempt_at = ?, failures = failures + 1, error_code = ?, error_message = ? "
+                + "where id = ? and state = ?", nextAt, code, truncate(message), id, state.name()) == 1;
+    }
+
+    /** Reconciliation could not settle a SUBMITTING item yet. */
+    public boolean reconcileLater(long id, long nextAt, String code, String message) throws SQLException {
+        return update("update item set next_attempt_at = ?, reconcile_tries = reconcile_tries + 1, error_code = ?, "
+                + "error_message = ? where id = ? and state = 'SUBMITTING'", nextAt, code, truncate(message), id) == 1;
+    }
+
+    /** A status check that found the job still running. */
+    public boolean recordProgress(long id, int progress, long nextPollAt) throws SQLException {
+        return update("update item set progress = ?, status_checks = status_checks + 1, next_attempt_at = ?, "
+                + "failures = 0, error_code = null, error_message = null where id = ? and state = 'SUBMITTED'",
+                progress, nextPollAt, id) == 1;
+    }
+
+    /** SUBMITTED → COMPLETED; due for fetching at once, since content URLs expire. */
+    public boolean markCompleted(long id, long completedAt, Long expiresAt) throws SQLException {
+        return update("update item set state = 'COMPLETED', progress = 100, status_checks = status_checks + 1, "
+                + "completed_at = ?, expires_at = ?, next_attempt_at = ?, failures = 0, error_code = null, error_message = null "
+                + "where id = ? and state = 'SUBMITTED'", completedAt, expiresAt, now(), id) == 1;
+    }
+
+    public boolean markStored(long id, String videoPath, String thumbnailPath, long bytes, String sha256)
+            throws SQLException {
+        return update("update item set state = 'STORED', stored_at = ?, video_path = ?, thumbnail_path = ?, bytes = ?, "
+                + "sha256 = ?, error_code = null, error_message = null where id = ? and state = 'COMPLETED'",
+                now(), videoPath, thumbnailPath, bytes, sha256, id) == 1;
+    }
+
+    /** Moves to a terminal state (FAILED, EXPIRED, UNCERTAIN) from {@code from}, keeping the reason. */
+    public boolean finish(long id, ItemState from, ItemState to, String code, String message) throws SQLException {
+        if (!to.terminal()) {
+            throw new IllegalArgumentException(to + " is not terminal");
+        }
+        return update("update item set state = ?, status_checks = status_checks + ?, error_code = ?, error_message = ? "
+                + "where id = ? and state = ?", to.name(), from == ItemState.SUBMITTED ? 1 : 0, code,
+                truncate(message), id, from.name()) == 1;
+    }
+
+    /** Reconciliation found the job a lost create response made: SUBMITTING → SUBMITTED with that id. */
+    public boolean adoptJob(long id, String jobId, long submittedAt, long nextPollAt) throws SQLException {
+        try {
+            return update("update item set state = 'SUBMITTED', provider_job_id = ?, submitted_at = ?, "
+                    + "failures = 0, next_attempt_at = ?, error_code = null, error_message = null "
+                    + "where id = ? and state = 'SUBMITTING'", jobId, submittedAt, nextPollAt, id) == 1;
+        } catch (SQLException e) {
+            if (isUniqueViolation(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Which of these provider job ids already belong to an item. */
+    public Set<String> heldJobIds(Collection<String> jobIds) throws SQLException {
+        Set<String> held = new HashSet<>();
+        if (jobIds.isEmpty()) {
+            return held;
+        }
+        String marks = jobIds.stream().map(j -> "?").collect(Collectors.joining(","));
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select provider_job_id from item where provider_job_id in ("
+                     + marks + ")")) {
+            int i = 1;
+            for (String jobId : jobIds) {
+                ps.setString(i++, jobId);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    held.add(rs.getString(1));
+                }
+            }
+        }
+        return held;
+    }
+
+    /** The provider job id of a stored item of an earlier batch, for {@code remix_of} given as an item id. */
+    public Optional<String> jobIdOfRequest(String requestId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select provider_job_id from item where request_id = ? "
+                     + "and provider_job_id is not null and state in ('STORED','COMPLETED') order by id desc")) {
+            ps.setString(1, requestId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- batches
+
+    /**
+     * Claims batches whose items are all terminal (or whose earlier finalizer died) for writing the manifest.
+     */
+    public List<Batch> claimFinalizable(long leaseMillis) throws SQLException {
+        long now = now();
+        List<Batch> candidates = queryBatches("select * from batch b where (b.state = 'OPEN' or (b.state = 'FINALIZING' "
+                + "and b.lease_until < ?)) and not exists (select 1 from item i where i.batch_id = b.id and i.state in "
+                + NON_TERMINAL + ") order by b.id", now);
+        List<Batch> claimed = new ArrayList<>();
+        for (Batch b : candidates) {
+            if (update("update batch set state = 'FINALIZING', lease_until = ? where id = ? and state = ?",
+                    now + leaseMillis, b.id(), b.state()) == 1) {
+                claimed.add(b);
+            }
+        }
+        return claimed;
+    }
+
+    public boolean markFinalized(long batchId) throws SQLException {
+        return update("update batch set state = 'FINALIZED', finished_at = ?, lease_until = null "
+                + "where id = ? and state = 'FINALIZING'", now(), batchId) == 1;
+    }
+
+    public Batch batch(long batchId) throws SQLException {
+        return queryBatches("select * from batch where id = ?", batchId).get(0);
+    }
+
+    public List<Batch> unfinishedBatches() throws SQLException {
+        return queryBatches("select * from batch where state <> 'FINALIZED' order by id");
+    }
+
+    public List<Batch> batchesFinishedSince(long since) throws SQLException {
+        return queryBatches("select * from batch where finished_at >= ? order by id", since);
+    }
+
+    public BatchCounts counts(long batchId) throws SQLException {
+        Map<ItemState, Integer> byState = new EnumMap<>(ItemState.class);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select state, count(*) from item where batch_id = ? group by state")) {
+            ps.setLong(1, batchId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byState.put(ItemState.valueOf(rs.getString(1)), rs.getInt(2));
+                }
+            }
+        }
+        return new BatchCounts(byState);
+    }
+
+    /** Seconds of stored video per model and size ({@code model@size}), for the cost estimate. */
+    public Map<String, Long> storedSeconds(long batchId) throws SQLException {
+        Map<String, Long> seconds = new java.util.LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select model, size, sum(seconds) from item where batch_id = ? "
+                     + "and state = 'STORED' group by model, size order by model, size")) {
+            ps.setLong(1, batchId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    seconds.put(rs.getString(1) + "@" + rs.getString(2), rs.getLong(3));
+                }
+            }
+        }
+        return seconds;
+    }
+
+    /** Streams a batch's items in manifest order without holding them all. */
+    public void forEachItem(long batchId, Consumer<Item> consumer) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
+            try (PreparedStatement ps = c.prepareStatement("select " + ITEM_COLUMNS
+                    + " from item where batch_id = ? order by row_no, take")) {
+                ps.setFetchSize(500);
+                ps.setLong(1, batchId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        consumer.accept(readItem(rs));
+                    }
+                }
+            } finally {
+                c.commit();
+                c.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- JDBC plumbing
+
+    int update(String sql, Object... args) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        }
+    }
+
+    private int queryInt(String sql, Object... args) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    List<Batch> queryBatches(String sql, Object... args) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            List<Batch> batches = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    batches.add(new Batch(rs.getLong("id"), rs.getString("name"), rs.getString("source"),
+                            rs.getString("source_sha256"), rs.getString("provider"), rs.getString("state"),
+                            rs.getInt("total_items"), rs.getLong("created_at"), longOrNull(rs, "finished_at")));
+                }
+            }
+            return batches;
+        }
+    }
+
+    static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a == null) {
+                ps.setNull(i + 1, Types.VARCHAR);
+            } else if (a instanceof Long l) {
+                ps.setLong(i + 1, l);
+            } else if (a instanceof Integer n) {
+                ps.setInt(i + 1, n);
+            } else {
+                ps.setString(i + 1, a.toString());
+            }
+        }
+    }
+
+    private static List<Item> readItems(PreparedStatement ps) throws SQLException {
+        List<Item> items = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                items.add(readItem(rs));
+            }
+        }
+        return items;
+    }
+
+    private static Item readItem(ResultSet rs) throws SQLException {
+        return new Item(rs.getLong("id"), rs.getLong("batch_id"), rs.getString("item_key"), rs.getString("request_id"),
+                rs.getInt("row_no"), rs.getInt("take"), ItemState.valueOf(rs.getString("state")), rs.getString("prompt"),
+                rs.getString("model"), intOrNull(rs, "seconds"), rs.getString("size"), rs.getString("remix_of"),
+                rs.getString("input_reference"), rs.getString("metadata"), rs.getString("provider_job_id"),
+                rs.getInt("progress"), rs.getInt("attempts"), rs.getInt("status_checks"), rs.getInt("failures"),
+                rs.getInt("reconcile_tries"), rs.getLong("next_attempt_at"), rs.getString("error_code"), rs.getString("error_message"),
+                rs.getLong("created_at"), longOrNull(rs, "submitting_at"), longOrNull(rs, "submitted_at"),
+                longOrNull(rs, "completed_at"), longOrNull(rs, "expires_at"), longOrNull(rs, "stored_at"),
+                rs.getString("video_path"), rs.getString("thumbnail_path"), longOrNull(rs, "bytes"),
+                rs.getString("sha256"));
+    }
+
+    private static Long longOrNull(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Integer intOrNull(ResultSet rs, String column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    static boolean isUniqueViolation(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+
+    static String truncate(String message) {
+        return message == null || message.length() <= 4000 ? message : message.substring(0, 3997) + "...";
+    }
+}

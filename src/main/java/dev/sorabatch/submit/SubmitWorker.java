@@ -1,0 +1,127 @@
+package dev.sorabatch.submit;
+
+import java.sql.SQLException;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.sorabatch.poll.PollPacer;
+import dev.sorabatch.provider.ProviderException;
+import dev.sorabatch.provider.RetryPolicy;
+import dev.sorabatch.provider.VideoJob;
+import dev.sorabatch.provider.VideoProvider;
+import dev.sorabatch.provider.VideoRequest;
+import dev.sorabatch.run.RunControl;
+import dev.sorabatch.store.Item;
+import dev.sorabatch.store.ItemState;
+import dev.sorabatch.store.JobStore;
+
+/**
+ * Sends creates for pending items, within the rate limit and the in-flight limit. Each item is SUBMITTING
+ * (committed) before its create and SUBMITTED with the job id right after; when the outcome of a create is unknown
+ * the item stays SUBMITTING and goes to {@link Reconciler}, never straight to a second create.
+ */
+public class SubmitWorker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SubmitWorker.class);
+
+    private final JobStore store;
+    private final VideoProvider provider;
+    private final CreateRateLimiter limiter;
+    private final RetryPolicy retry;
+    private final PollPacer pacer;
+    private final RunControl run;
+    private final int maxInFlight;
+    private final int batchSize;
+    private final long leaseMillis;
+    private final long reconcileAfterMillis;
+    private final String owner;
+
+    public SubmitWorker(JobStore store, VideoProvider provider, CreateRateLimiter limiter, RetryPolicy retry,
+                        PollPacer pacer, RunControl run, int maxInFlight, int batchSize, long leaseMillis,
+                        long reconcileAfterMillis, String owner) {
+        this.store = store;
+        this.provider = provider;
+        this.limiter = limiter;
+        this.retry = retry;
+        this.pacer = pacer;
+        this.run = run;
+        this.maxInFlight = maxInFlight;
+        this.batchSize = batchSize;
+        this.leaseMillis = leaseMillis;
+        this.reconcileAfterMillis = reconcileAfterMillis;
+        this.owner = owner;
+    }
+
+    /** Claims as many pending items as free slots and rate permits allow right now. */
+    public List<Item> claim() throws SQLException {
+        if (run.halted()) {
+            return List.of();
+        }
+        int wanted = Math.min(batchSize, Math.min(maxInFlight - store.countInFlight(), limiter.available()));
+        if (wanted <= 0) {
+            return List.of();
+        }
+        List<Item> items = store.claimForSubmit(wanted, leaseMillis, owner);
+        int granted = limiter.acquire(items.size());
+        for (Item unsent : items.subList(granted, items.size())) {
+            store.releaseUnsent(unsent.id(), store.now(), null, null);
+        }
+        return items.subList(0, granted);
+    }
+
+    public void submit(Item item) throws SQLException {
+        long now = store.now();
+        try {
+            VideoJob job = provider.submit(request(item));
+            if (!store.markSubmitted(item.id(), job.id(), pacer.firstCheck(item, job))) {
+                // the job id is already held (reconciliation adopted it): let reconciliation settle this item
+                store.reschedule(item.id(), ItemState.SUBMITTING, now, "submit_conflict",
+                        "job " + job.id() + " was already recorded for another item");
+            }
+        } catch (ProviderException e) {
+            onFailure(item, e, now);
+        }
+    }
+
+    private void onFailure(Item item, ProviderException e, long now) throws SQLException {
+        String code = e.error() == null ? "http_" + e.httpStatus() : e.error().code();
+        switch (e.kind()) {
+            case RETRYABLE -> {
+                long delay = retry.delayMillis(item.failures() + 1, e.retryAfter());
+                boolean rateLimited = e.httpStatus() == 429;
+                if (rateLimited) {
+                    limiter.pauseUntil(now + delay); // no create at all before the provider's Retry-After
+                }
+                if (!rateLimited && retry.exhausted(item.attempts())) {
+                    store.finish(item.id(), ItemState.SUBMITTING, ItemState.FAILED, code,
+                            "gave up after " + item.attempts() + " attempts: " + e.getMessage());
+                } else {
+                    store.backToPending(item.id(), now + delay, code, e.getMessage());
+                }
+            }
+            case OUTCOME_UNKNOWN -> {
+                LOG.info("Create for {} has an unknown outcome ({}); reconciling before any new create",
+                        item.itemKey(), e.getMessage());
+                store.reschedule(item.id(), ItemState.SUBMITTING, now + reconcileAfterMillis, code, e.getMessage());
+            }
+            case REJECTED, NOT_FOUND -> store.finish(item.id(), ItemState.SUBMITTING, ItemState.FAILED, code,
+                    e.error() == null ? e.getMessage() : e.error().message());
+            case AUTH -> {
+                store.releaseUnsent(item.id(), now, code, e.getMessage());
+                run.credentialsRefused(e);
+            }
+        }
+    }
+
+    /** {@code remix_of} may name an item of an earlier batch: send its provider job id. */
+    private VideoRequest request(Item item) throws SQLException {
+        String remixOf = item.remixOf();
+        if (remixOf != null) {
+            remixOf = store.jobIdOfRequest(remixOf).orElse(remixOf);
+        }
+        return new VideoRequest(item.prompt(), item.model(), item.seconds(), item.size(), remixOf,
+                item.inputReference());
+    }
+}

@@ -1,0 +1,97 @@
+package dev.sorabatch;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.main.Main;
+
+import dev.sorabatch.provider.simulator.SimulatorServer;
+import dev.sorabatch.store.JobStore;
+
+/** The whole pipeline in this JVM, on its own folders and H2 store under {@code dir}, with the built-in simulator. */
+final class Pipeline implements AutoCloseable {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final Path dir;
+    private final Main main;
+
+    private Pipeline(Path dir, Main main) {
+        this.dir = dir;
+        this.main = main;
+    }
+
+    /** Fast defaults for tests: short generation, quick polling; {@code overrides} win. */
+    static Pipeline start(Path dir, Map<String, String> overrides) throws Exception {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("sora.input", "file:" + dir.resolve("inbox"));
+        props.put("sora.input.done", dir.resolve("done").toString());
+        props.put("sora.input.error", dir.resolve("error").toString());
+        props.put("sora.input.poll-interval", "200");
+        props.put("sora.input.settle-time", "100");
+        props.put("sora.output", "file:" + dir.resolve("outbox"));
+        props.put("sora.data-dir", dir.toString());
+        props.put("sora.store.url", "jdbc:h2:file:" + dir.resolve("store/sora"));
+        props.put("sora.simulator.generation-min", "300");
+        props.put("sora.simulator.generation-max", "900");
+        props.put("sora.poll.min-interval", "100");
+        props.put("sora.poll.initial-interval", "300");
+        props.put("sora.rate.requests-per-minute", "600");
+        props.put("sora.max-in-flight", "20");
+        props.put("sora.retry.initial-delay", "100");
+        props.put("sora.retry.max-delay", "1s");
+        props.put("sora.reconcile.settle-time", "200");
+        props.put("sora.progress.interval", "2s");
+        props.putAll(overrides);
+        Main main = new Main(Application.class, PipelineConfiguration.class);
+        main.setDefaultPropertyPlaceholderLocation(Application.SETTINGS);
+        props.forEach(main::addOverrideProperty);
+        main.start();
+        return new Pipeline(dir, main);
+    }
+
+    SimulatorServer simulator() {
+        return main.getCamelContext().getRegistry().lookupByNameAndType("simulator", SimulatorServer.class);
+    }
+
+    JobStore store() {
+        return main.getCamelContext().getRegistry().lookupByNameAndType("jobStore", JobStore.class);
+    }
+
+    Path inbox() {
+        return dir.resolve("inbox");
+    }
+
+    Path batchDir(String batch) {
+        return dir.resolve("outbox").resolve(batch);
+    }
+
+    /** Writes the file beside the inbox and renames it in, as a well-behaved producer would. */
+    void drop(String name, String content) throws IOException {
+        Path temp = dir.resolve(name + ".writing");
+        Files.writeString(temp, content, StandardCharsets.UTF_8);
+        Files.createDirectories(inbox());
+        Files.move(temp, inbox().resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    JsonNode awaitManifest(String batch, Duration timeout) throws IOException {
+        Path manifest = batchDir(batch).resolve("manifest.json");
+        await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> Files.exists(manifest));
+        return JSON.readTree(manifest.toFile());
+    }
+
+    @Override
+    public void close() throws Exception {
+        main.stop();
+    }
+}
