@@ -1,0 +1,407 @@
+package dev.sorabatch.ingest;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.apache.commons.csv.CSVException;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.apache.commons.io.ByteOrderMark;
+import org.apache.commons.io.FilenameUtils;
+import org.apache.commons.io.IOUtils;
+import org.apache.commons.io.input.BOMInputStream;
+import org.apache.commons.io.input.CloseShieldInputStream;
+
+import java.io.BufferedReader;
+import java.io.FilterReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a prompt file (one batch) as a stream of {@link RawRow}s, one request at a time.
+ *
+ * <p>The extension picks the format and the content must match it:
+ * <ul>
+ *   <li>{@code .json}: an array of request objects, or an object
+ *       {@code {"batch": "name", "defaults": {...}, "requests": [...]}}. Defaults are merged under every
+ *       request (request fields win, so an explicit null clears a default) and must come before
+ *       {@code "requests"}, because requests are passed on as they are read. Other top-level keys are
+ *       ignored, so files may carry their own notes.</li>
+ *   <li>{@code .jsonl} / {@code .ndjson}: one request object per line; blank lines are skipped; a line that
+ *       is not a JSON object becomes a row with a parse error and reading goes on.</li>
+ *   <li>{@code .csv}: RFC 4180 with a header row naming request fields (trimmed, known fields matched
+ *       case-insensitively); blank lines are skipped, blank cells are absent, and a record with the wrong
+ *       number of values becomes a row with a parse error.</li>
+ * </ul>
+ * Text must be UTF-8; a byte order mark is skipped. Duplicate keys in a JSON object are a syntax error.
+ */
+public final class RequestReader {
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            // metadata is echoed later; BigDecimal keeps 1.50 as 1.50
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+    private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() { };
+    /** RFC 4180, except that blank lines (often left at the end by editors) are skipped. */
+    private static final CSVFormat CSV = CSVFormat.DEFAULT;
+    private static final Pattern NESTED_SOURCE = Pattern.compile("\\[Source: [^;]*; (line: \\d+, column: \\d+)]");
+    private static final int SNIFF_BLOCK = 8192;
+
+    private enum Format { JSON, JSONL, CSV }
+
+    private RequestReader() {
+    }
+
+    /**
+     * Streams the file's requests to the sink in file order; never holds all rows. Reads the stream to EOF,
+     * also when the file turns out bad, so that a digest over it covers the whole file. The stream is not closed.
+     *
+     * @param fileName name used to pick the format by its extension; a path is fine
+     * @throws BadFileException the file as a whole is not a usable batch; rows already passed to the sink
+     *                          must then be discarded
+     * @throws IOException      reading failed, or the sink failed (its exception is passed through)
+     */
+    public static ReadResult read(String fileName, InputStream in, RowSink sink) throws BadFileException, IOException {
+        try {
+            return readBatch(format(fileName), in, sink);
+        } catch (BadFileException e) {
+            IOUtils.consume(in);
+            throw e;
+        }
+    }
+
+    private static Format format(String fileName) throws BadFileException {
+        String extension = FilenameUtils.getExtension(fileName).toLowerCase(Locale.ROOT);
+        return switch (extension) {
+            case "json" -> Format.JSON;
+            case "jsonl", "ndjson" -> Format.JSONL;
+            case "csv" -> Format.CSV;
+            default -> throw new BadFileException((extension.isEmpty() ? "the file name has no extension"
+                    : "unsupported file type \"." + extension + "\"") + "; use .json, .jsonl, .ndjson or .csv");
+        };
+    }
+
+    private static ReadResult readBatch(Format format, InputStream in, RowSink sink) throws BadFileException, IOException {
+        try (BufferedReader text = utf8(in)) {
+            int first = firstContentChar(text);
+            if (first < 0) {
+                throw new BadFileException("the file is empty");
+            }
+            ReadResult result = switch (format) {
+                case JSON -> readJson(text, first, sink);
+                case JSONL -> readJsonLines(text, first, sink);
+                case CSV -> readCsv(text, first, sink);
+            };
+            if (result.rows() == 0) {
+                throw new BadFileException("the file holds no requests");
+            }
+            return result;
+        } catch (BadText e) {
+            throw new BadFileException(e.getMessage(), e);
+        } catch (SinkFailure e) {
+            throw (IOException) e.getCause();
+        }
+    }
+
+    private static BufferedReader utf8(InputStream in) throws IOException, BadFileException {
+        // the other marks are only looked for to name the encoding in the error
+        BOMInputStream withoutBom = BOMInputStream.builder()
+                .setInputStream(CloseShieldInputStream.wrap(in))
+                .setByteOrderMarks(ByteOrderMark.UTF_8, ByteOrderMark.UTF_16BE, ByteOrderMark.UTF_16LE,
+                        ByteOrderMark.UTF_32BE, ByteOrderMark.UTF_32LE)
+                .get();
+        ByteOrderMark bom = withoutBom.getBOM();
+        if (bom != null && !bom.equals(ByteOrderMark.UTF_8)) {
+            throw new BadFileException("the file is " + bom.getCharsetName() + " text; save it as UTF-8");
+        }
+        CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        return new BufferedReader(new TextOnly(new InputStreamReader(withoutBom, strict)), SNIFF_BLOCK);
+    }
+
+    /** The first non-whitespace character, or -1 for a blank file; the reader is left where it was. */
+    private static int firstContentChar(BufferedReader text) throws IOException {
+        text.mark(SNIFF_BLOCK);
+        int c;
+        int skipped = 0;
+        while ((c = text.read()) >= 0 && Character.isWhitespace(c)) {
+            // keeps the mark valid at constant memory; only more than a block of leading whitespace is lost
+            if (++skipped == SNIFF_BLOCK) {
+                text.mark(SNIFF_BLOCK);
+                skipped = 0;
+            }
+        }
+        text.reset();
+        return c;
+    }
+
+    private static ReadResult readJson(Reader text, int first, RowSink sink) throws IOException, BadFileException {
+        if (first != '[' && first != '{') {
+            throw new BadFileException("a .json file must start with '[' or '{', but this one starts with " + describe(first));
+        }
+        try (JsonParser json = JSON.createParser(text)) {
+            ReadResult result = json.nextToken() == JsonToken.START_ARRAY
+                    ? new ReadResult(null, "json", readRequests(json, Map.of(), sink))
+                    : readBatchObject(json, sink);
+            if (json.nextToken() != null) {
+                throw new BadFileException("unexpected content after the end of the JSON at " + where(json.currentLocation()));
+            }
+            return result;
+        } catch (JsonProcessingException e) {
+            throw new BadFileException("JSON syntax error at " + where(e.getLocation()) + ": " + problem(e), e);
+        }
+    }
+
+    private static ReadResult readBatchObject(JsonParser json, RowSink sink) throws IOException, BadFileException {
+        String batchName = null;
+        Map<String, Object> defaults = Map.of();
+        Integer rows = null;
+        while (json.nextToken() == JsonToken.FIELD_NAME) {
+            String key = json.currentName();
+            JsonToken value = json.nextToken();
+            switch (key) {
+                case "batch" -> {
+                    if (value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NULL) {
+                        throw new BadFileException("\"batch\" must be a string (at " + where(json.currentLocation()) + ")");
+                    }
+                    batchName = json.getValueAsString();
+                }
+                case "defaults" -> {
+                    if (rows != null) {
+                        throw new BadFileException("\"defaults\" must come before \"requests\": requests are processed"
+                                + " as they are read, so defaults given after them cannot apply");
+                    }
+                    if (value != JsonToken.START_OBJECT) {
+                        throw new BadFileException("\"defaults\" must be an object (at " + where(json.currentLocation()) + ")");
+                    }
+                    defaults = JSON.readValue(json, OBJECT);
+                }
+                case "requests" -> {
+                    if (value != JsonToken.START_ARRAY) {
+                        throw new BadFileException("\"requests\" must be an array (at " + where(json.currentLocation()) + ")");
+                    }
+                    rows = readRequests(json, defaults, sink);
+                }
+                default -> json.skipChildren();
+            }
+        }
+        if (rows == null) {
+            throw new BadFileException("the JSON object has no \"requests\" array");
+        }
+        return new ReadResult(batchName, "json", rows);
+    }
+
+    /** Streams the elements of the array the parser is on; returns how many there were. */
+    private static int readRequests(JsonParser json, Map<String, Object> defaults, RowSink sink) throws IOException {
+        int row = 0;
+        while (json.nextToken() != JsonToken.END_ARRAY) {
+            row++;
+            if (json.currentToken() == JsonToken.START_OBJECT) {
+                emit(sink, new RawRow(row, withDefaults(defaults, JSON.readValue(json, OBJECT)), null));
+            } else {
+                String found = describe(json.currentToken());
+                json.skipChildren();
+                emit(sink, unreadable(row, "request " + row + " is not a JSON object: found " + found));
+            }
+        }
+        return row;
+    }
+
+    private static Map<String, Object> withDefaults(Map<String, Object> defaults, Map<String, Object> request) {
+        if (defaults.isEmpty()) {
+            return request;
+        }
+        Map<String, Object> merged = new LinkedHashMap<>(defaults);
+        merged.putAll(request);
+        return merged;
+    }
+
+    private static ReadResult readJsonLines(BufferedReader text, int first, RowSink sink) throws IOException, BadFileException {
+        if (first != '{') {
+            throw new BadFileException("a .jsonl file must hold one JSON object per line, but this one starts with "
+                    + describe(first));
+        }
+        int line = 0;
+        int row = 0;
+        for (String content; (content = text.readLine()) != null; ) {
+            line++;
+            if (!content.isBlank()) {
+                emit(sink, parseLine(++row, line, content));
+            }
+        }
+        return new ReadResult(null, "jsonl", row);
+    }
+
+    private static RawRow parseLine(int row, int line, String content) throws IOException {
+        String problem;
+        try (JsonParser json = JSON.createParser(content)) {
+            JsonToken token = json.nextToken();
+            if (token != JsonToken.START_OBJECT) {
+                problem = "found " + describe(token);
+            } else {
+                Map<String, Object> fields = JSON.readValue(json, OBJECT);
+                if (json.nextToken() == null) {
+                    return new RawRow(row, fields, null);
+                }
+                problem = "more JSON follows the object at column " + json.currentLocation().getColumnNr();
+            }
+        } catch (JsonProcessingException e) {
+            problem = problem(e) + " (column " + e.getLocation().getColumnNr() + ")";
+        }
+        return unreadable(row, "line " + line + " is not a JSON object: " + problem);
+    }
+
+    private static ReadResult readCsv(BufferedReader text, int first, RowSink sink) throws IOException, BadFileException {
+        if (first == '{' || first == '[') {
+            throw new BadFileException("this .csv file holds JSON (it starts with " + describe(first) + ")");
+        }
+        try (CSVParser csv = CSV.parse(text)) {
+            Iterator<CSVRecord> records = csv.iterator();
+            // there is a record: the file has a non-blank character
+            List<String> columns = columns(records.next());
+            int row = 0;
+            while (records.hasNext()) {
+                CSVRecord record = records.next();
+                row++;
+                emit(sink, record.size() == columns.size() ? new RawRow(row, cells(columns, record), null)
+                        : unreadable(row, "row " + row + " has " + record.size() + " values but the header has "
+                                + columns.size() + " columns"));
+            }
+            return new ReadResult(null, "csv", row);
+        } catch (UncheckedIOException e) {
+            // the record iterator wraps read failures
+            if (e.getCause() instanceof CSVException syntax) {
+                throw new BadFileException("CSV syntax error: " + syntax.getMessage(), syntax);
+            }
+            throw e.getCause();
+        }
+    }
+
+    private static List<String> columns(CSVRecord header) throws BadFileException {
+        List<String> names = new ArrayList<>(header.size());
+        for (String cell : header) {
+            String name = RequestValidator.fieldName(cell.strip());
+            if (name.isEmpty()) {
+                throw new BadFileException("column " + (names.size() + 1) + " of the header row has no name");
+            }
+            if (names.contains(name)) {
+                throw new BadFileException("column \"" + name + "\" appears twice in the header row");
+            }
+            names.add(name);
+        }
+        if (!names.contains("prompt")) {
+            throw new BadFileException("the header row has no \"prompt\" column (it has: " + String.join(", ", names) + ")");
+        }
+        return names;
+    }
+
+    private static Map<String, Object> cells(List<String> columns, CSVRecord record) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        for (int i = 0; i < columns.size(); i++) {
+            String value = record.get(i);
+            if (!value.isBlank()) {
+                fields.put(columns.get(i), value);
+            }
+        }
+        return fields;
+    }
+
+    private static RawRow unreadable(int row, String problem) {
+        return new RawRow(row, Map.of(), problem);
+    }
+
+    private static void emit(RowSink sink, RawRow row) {
+        try {
+            sink.accept(row);
+        } catch (IOException e) {
+            throw new SinkFailure(e);
+        }
+    }
+
+    /** Jackson's message without the source description it embeds in nested locations. */
+    private static String problem(JsonProcessingException e) {
+        return NESTED_SOURCE.matcher(e.getOriginalMessage()).replaceAll("$1");
+    }
+
+    private static String where(JsonLocation location) {
+        return location == null ? "unknown position" : "line " + location.getLineNr() + ", column " + location.getColumnNr();
+    }
+
+    private static String describe(int c) {
+        return Character.isISOControl(c) || !Character.isDefined(c) || Character.isSurrogate((char) c)
+                ? String.format("U+%04X", c) : "'" + (char) c + "'";
+    }
+
+    private static String describe(JsonToken token) {
+        return switch (token) {
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            default -> "null";
+        };
+    }
+
+    /** A reason the bytes are not text at all; a type of its own so no parser mistakes it for a syntax error. */
+    private static final class BadText extends IOException {
+        BadText(String reason, Throwable cause) {
+            super(reason, cause);
+        }
+    }
+
+    /** Carries the sink's own IOException past the parsers' error handling, which would otherwise blame the file. */
+    private static final class SinkFailure extends RuntimeException {
+        SinkFailure(IOException cause) {
+            super(cause);
+        }
+    }
+
+    /**
+     * Rejects undecodable bytes and NUL characters. Only read in blocks, by the BufferedReader above it,
+     * so only the block read is checked.
+     */
+    private static final class TextOnly extends FilterReader {
+        TextOnly(Reader in) {
+            super(in);
+        }
+
+        @Override
+        public int read(char[] buffer, int offset, int length) throws IOException {
+            int count;
+            try {
+                count = in.read(buffer, offset, length);
+            } catch (CharacterCodingException e) {
+                throw new BadText("the file is not valid UTF-8 text; save it as UTF-8", e);
+            }
+            for (int i = offset; i < offset + count; i++) {
+                if (buffer[i] == 0) {
+                    throw new BadText("the file holds binary data (NUL characters), not text", null);
+                }
+            }
+            return count;
+        }
+    }
+}

@@ -1,0 +1,312 @@
+package dev.sorabatch.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Checks the rows of one batch against {@link ValidationRules} and turns each into {@link ItemDraft}s:
+ * one per take, or a single rejected draft naming every rule the row broke. It remembers the item keys
+ * handed out, so use one instance per batch and feed it the rows in file order.
+ *
+ * <p><b>Prompt composition.</b> The trimmed prompt, followed by {@code Style: …}, {@code Camera: …} and
+ * {@code Audio: …} for those given, in that order, each part a sentence of its own: a part that does not
+ * already end in {@code . ! ? …} (or a full-width {@code 。！？}) gets a period, and parts are joined by one
+ * space, e.g. {@code "A fox at dawn. Style: cinematic. Camera: tracking shot. Audio: rain falling."}.
+ * Without style, camera and audio the prompt is used as trimmed. The length limit applies to the result.
+ *
+ * <p><b>Item keys</b> name output files: the {@link #sanitise sanitised} id, or {@code <id>-take<N>} when a
+ * request asks for several takes. They are unique in the batch ignoring case, so that files do not clash on
+ * case-insensitive file systems. A rejected row keeps its sanitised id when that is usable and free, else
+ * it gets {@code row-<N>} (with a further suffix if a caller's id already took that).
+ *
+ * <p>String fields are trimmed and a blank one counts as absent. {@code seconds} and {@code takes} take a
+ * whole number or a string of digits; {@code id} takes text or a whole number. Rejected drafts carry what
+ * could be read: the composed prompt if there is a prompt, seconds 0 if unreadable, other fields null.
+ */
+public final class RequestValidator {
+
+    /** Request fields with a meaning of their own; any other field is metadata. */
+    static final List<String> FIELDS = List.of("id", "prompt", "style", "camera", "audio", "model", "seconds",
+            "size", "takes", "remix_of", "input_reference");
+    private static final List<String> PROMPT_ADDITIONS = List.of("style", "camera", "audio");
+    private static final int MAX_KEY_LENGTH = 100;
+    private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9.-]+");
+    private static final Pattern LEADING_JUNK = Pattern.compile("^[._]+");
+    private static final Pattern TRAILING_JUNK = Pattern.compile("[._]+$");
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("[-+]?\\d+");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ValidationRules rules;
+    private final Set<String> models;
+    private final Set<String> allSizes;
+    /** Keys handed out so far, by lower-cased key. */
+    private final Map<String, KeyOwner> keys = new HashMap<>();
+
+    private record KeyOwner(int row, String requestId, String key) {
+    }
+
+    public RequestValidator(ValidationRules rules) {
+        this.rules = rules;
+        this.models = rules.models();
+        Set<String> sizes = new LinkedHashSet<>(rules.standardSizes());
+        sizes.addAll(rules.proSizes());
+        this.allSizes = sizes;
+    }
+
+    /** One draft per take of a valid row, or a single rejected draft. */
+    public List<ItemDraft> validate(RawRow raw) {
+        int row = raw.row();
+        if (raw.parseError() != null) {
+            String requestId = String.valueOf(row);
+            return List.of(new ItemDraft(row, requestId, claimFallbackKey(row, requestId), 1, null, null, 0, null,
+                    null, null, "{}", raw.parseError()));
+        }
+        Fields fields = new Fields(raw.fields());
+        String requestId = fields.id(row);
+        String key = idKey(requestId, fields);
+        String prompt = composePrompt(fields);
+        String model = fields.text("model", rules.defaultModel());
+        Integer seconds = fields.wholeNumber("seconds", rules.defaultSeconds());
+        String size = fields.text("size", rules.defaultSize());
+        Integer takes = fields.wholeNumber("takes", 1);
+        String remixOf = fields.text("remix_of", null);
+        String inputReference = fields.text("input_reference", null);
+        String metadataJson = fields.metadataJson();
+
+        checkModelAndSize(model, size, fields);
+        if (seconds != null && !rules.allowedSeconds().contains(seconds)) {
+            fields.reject("seconds must be one of " + list(rules.allowedSeconds()) + " (got " + fields.shown("seconds") + ")");
+        }
+        if (takes != null && (takes < 1 || takes > rules.maxTakes())) {
+            fields.reject("takes must be between 1 and " + rules.maxTakes() + " (got " + fields.shown("takes") + ")");
+        }
+        if (fields.problems.isEmpty() && takes > 1) {
+            checkTakeKeys(key, takes, fields);
+        }
+        if (!fields.problems.isEmpty()) {
+            String itemKey = key != null ? claim(key, row, requestId) : claimFallbackKey(row, requestId);
+            return List.of(new ItemDraft(row, requestId, itemKey, 1, prompt, model, seconds == null ? 0 : seconds, size,
+                    remixOf, inputReference, metadataJson, String.join("; ", fields.problems)));
+        }
+        // the bare id is claimed for multi-take rows too, so that a repeated id is reported as a duplicate
+        claim(key, row, requestId);
+        List<ItemDraft> drafts = new ArrayList<>(takes);
+        for (int take = 1; take <= takes; take++) {
+            String itemKey = takes == 1 ? key : claim(takeKey(key, take), row, requestId);
+            drafts.add(new ItemDraft(row, requestId, itemKey, take, prompt, model, seconds, size, remixOf,
+                    inputReference, metadataJson, null));
+        }
+        return drafts;
+    }
+
+    /**
+     * Makes an id safe as a file stem: every run of characters outside {@code [A-Za-z0-9._-]} and of
+     * underscores becomes a single {@code _}; leading dots and underscores go (no hidden files, no
+     * {@code .} or {@code ..}); the result is cut to 100 characters; trailing dots and underscores go.
+     * An empty result means the id cannot name a file.
+     */
+    static String sanitise(String id) {
+        String safe = LEADING_JUNK.matcher(UNSAFE.matcher(id).replaceAll("_")).replaceAll("");
+        if (safe.length() > MAX_KEY_LENGTH) {
+            safe = safe.substring(0, MAX_KEY_LENGTH);
+        }
+        return TRAILING_JUNK.matcher(safe).replaceAll("");
+    }
+
+    /** The request field a CSV column name stands for: known fields match ignoring case, others stay as written. */
+    static String fieldName(String column) {
+        return FIELDS.stream().filter(column::equalsIgnoreCase).findFirst().orElse(column);
+    }
+
+    /** The sanitised id if it is usable and free, else null with the problem recorded. */
+    private String idKey(String requestId, Fields fields) {
+        String key = sanitise(requestId);
+        String problem;
+        if (key.isEmpty()) {
+            problem = "id \"" + requestId + "\" has no characters usable in a file name";
+        } else {
+            KeyOwner owner = keys.get(lowerCase(key));
+            if (owner == null) {
+                return key;
+            }
+            problem = owner.requestId().equals(requestId)
+                    ? "duplicate id \"" + requestId + "\" (first used on row " + owner.row() + ")"
+                    : "id \"" + requestId + "\" clashes with file name \"" + owner.key() + "\" already used by row " + owner.row();
+        }
+        fields.reject(problem);
+        return null;
+    }
+
+    private void checkTakeKeys(String key, int takes, Fields fields) {
+        for (int take = 1; take <= takes; take++) {
+            KeyOwner owner = keys.get(lowerCase(takeKey(key, take)));
+            if (owner != null) {
+                fields.reject("take " + take + " would be saved as \"" + takeKey(key, take) + "\", which row "
+                        + owner.row() + " already uses");
+            }
+        }
+    }
+
+    private String composePrompt(Fields fields) {
+        Object given = fields.values.get("prompt");
+        String prompt = fields.text("prompt", null);
+        if (prompt == null && (given == null || given instanceof String)) {
+            fields.reject("prompt is required");
+        }
+        List<String> added = new ArrayList<>();
+        for (String field : PROMPT_ADDITIONS) {
+            String value = fields.text(field, null);
+            if (value != null) {
+                added.add(field);
+                if (prompt != null) {
+                    String label = Character.toUpperCase(field.charAt(0)) + field.substring(1);
+                    prompt = sentence(prompt) + " " + sentence(label + ": " + value);
+                }
+            }
+        }
+        int length = prompt == null ? 0 : prompt.codePointCount(0, prompt.length());
+        if (length > rules.promptMaxLength()) {
+            fields.reject("prompt is " + length + " characters" + (added.isEmpty() ? "" : " after adding "
+                    + String.join("/", added)) + "; the limit is " + rules.promptMaxLength());
+        }
+        return prompt;
+    }
+
+    private static String sentence(String text) {
+        return "。！？.!?…".indexOf(text.charAt(text.length() - 1)) >= 0 ? text : text + ".";
+    }
+
+    private void checkModelAndSize(String model, String size, Fields fields) {
+        boolean usable = model != null && models.contains(model);
+        if (model != null && !usable) {
+            fields.reject("model must be one of " + list(models) + " (got " + model + ")");
+        }
+        // with an unusable model, only sizes no model accepts are worth reporting
+        Set<String> allowed = usable ? rules.sizesFor(model) : allSizes;
+        if (size != null && !allowed.contains(size)) {
+            fields.reject(allSizes.contains(size)
+                    ? "size " + size + " is only available for " + String.join(" or ", rules.proModels())
+                    : "size must be one of " + list(allowed) + " (got " + size + ")");
+        }
+    }
+
+    private String claim(String key, int row, String requestId) {
+        keys.put(lowerCase(key), new KeyOwner(row, requestId, key));
+        return key;
+    }
+
+    private String claimFallbackKey(int row, String requestId) {
+        String key = "row-" + row;
+        for (int suffix = 2; keys.containsKey(key); suffix++) {
+            key = "row-" + row + "-" + suffix;
+        }
+        return claim(key, row, requestId);
+    }
+
+    private static String takeKey(String key, int take) {
+        return key + "-take" + take;
+    }
+
+    private static String lowerCase(String key) {
+        return key.toLowerCase(Locale.ROOT);
+    }
+
+    private static String list(Collection<?> values) {
+        return values.stream().map(String::valueOf).collect(Collectors.joining(", "));
+    }
+
+    /** Typed access to one row's fields, collecting what is wrong with them. */
+    private static final class Fields {
+        final Map<String, Object> values;
+        final List<String> problems = new ArrayList<>();
+
+        Fields(Map<String, Object> values) {
+            this.values = values;
+        }
+
+        void reject(String problem) {
+            problems.add(problem);
+        }
+
+        /** The trimmed text, {@code absent} when missing or blank, null when not text. */
+        String text(String name, String absent) {
+            Object value = values.get(name);
+            if (value == null || value instanceof String s && s.isBlank()) {
+                return absent;
+            }
+            if (value instanceof String s) {
+                return s.strip();
+            }
+            reject(name + " must be text (got " + typeOf(value) + ")");
+            return null;
+        }
+
+        String id(int row) {
+            Object value = values.get("id");
+            String id = isWholeNumber(value) ? value.toString() : text("id", null);
+            return id != null ? id : String.valueOf(row);
+        }
+
+        /**
+         * The value as an int, {@code absent} when missing or blank, null when not a whole number.
+         * Values beyond int range saturate, which fails any range check.
+         */
+        Integer wholeNumber(String name, int absent) {
+            Object value = values.get(name);
+            if (value == null || value instanceof String s && s.isBlank()) {
+                return absent;
+            }
+            String digits = value instanceof String s ? s.strip() : isWholeNumber(value) ? value.toString() : null;
+            if (digits == null || !WHOLE_NUMBER.matcher(digits).matches()) {
+                reject(name + " must be a whole number (got " + shown(name) + ")");
+                return null;
+            }
+            BigInteger number = new BigInteger(digits);
+            return number.bitLength() < Integer.SIZE ? number.intValue() : number.signum() * Integer.MAX_VALUE;
+        }
+
+        /** The value as written, for messages. */
+        String shown(String name) {
+            Object value = values.get(name);
+            return value instanceof String || value instanceof Number ? value.toString().strip() : typeOf(value);
+        }
+
+        String metadataJson() {
+            Map<String, Object> metadata = new LinkedHashMap<>(values);
+            metadata.keySet().removeAll(FIELDS);
+            try {
+                return JSON.writeValueAsString(metadata);
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException("metadata holds a value that is not JSON", e);
+            }
+        }
+
+        private static boolean isWholeNumber(Object value) {
+            return value instanceof Integer || value instanceof Long || value instanceof BigInteger;
+        }
+
+        private static String typeOf(Object value) {
+            if (value instanceof Number) {
+                return "a number";
+            }
+            if (value instanceof Boolean) {
+                return "a boolean";
+            }
+            return value instanceof List ? "an array" : value instanceof Map ? "an object" : "text";
+        }
+    }
+}
