@@ -1,0 +1,94 @@
+package dev.sorabatch.provider.simulator;
+
+import dev.sorabatch.provider.JobStatus;
+import dev.sorabatch.provider.ProviderError;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One generation. Its whole timeline is fixed at creation and the status is derived from the clock, so no
+ * background thread advances jobs: queued for the first 10 % of the generation time, then in progress with
+ * progress rising linearly, then completed or failed. A failed job reports progress 0.
+ */
+final class Job {
+
+    private static final ProviderError FAILURE =
+            new ProviderError("video_generation_failed", "Video generation failed. Please try again.");
+
+    /** What the client asked for; {@code remixOf} is null unless this job is a remix. */
+    record Spec(String model, String prompt, String seconds, String size, String remixOf) {
+    }
+
+    private final String id;
+    private final long seq;
+    private final Spec spec;
+    private final Instant createdAt;
+    private final long startsAt;
+    private final long endsAt;
+    private final boolean fails;
+
+    Job(String id, long seq, Spec spec, Instant createdAt, Duration generation, boolean fails) {
+        this.id = id;
+        this.seq = seq;
+        this.spec = spec;
+        this.createdAt = createdAt;
+        this.startsAt = createdAt.toEpochMilli() + generation.toMillis() / 10;
+        this.endsAt = createdAt.toEpochMilli() + generation.toMillis();
+        this.fails = fails;
+    }
+
+    String id() {
+        return id;
+    }
+
+    long seq() {
+        return seq;
+    }
+
+    Spec spec() {
+        return spec;
+    }
+
+    Instant createdAt() {
+        return createdAt;
+    }
+
+    /** Epoch millis at which the job leaves the in-flight set. */
+    long endsAt() {
+        return endsAt;
+    }
+
+    boolean fails() {
+        return fails;
+    }
+
+    JobStatus status(long now) {
+        if (now < startsAt) {
+            return JobStatus.QUEUED;
+        }
+        if (now < endsAt) {
+            return JobStatus.IN_PROGRESS;
+        }
+        return fails ? JobStatus.FAILED : JobStatus.COMPLETED;
+    }
+
+    /** Whether a completed job's content is gone. */
+    boolean expired(long now, Duration expiry) {
+        return now >= endsAt + expiry.toMillis();
+    }
+
+    Wire.Video view(long now, Duration expiry) {
+        JobStatus status = status(now);
+        boolean completed = status == JobStatus.COMPLETED;
+        int progress = switch (status) {
+            case QUEUED, FAILED -> 0;
+            // capped below 100 so that 100 always means "content is ready"
+            case IN_PROGRESS -> (int) Math.min(99, (now - startsAt) * 100 / Math.max(1, endsAt - startsAt));
+            case COMPLETED -> 100;
+        };
+        return new Wire.Video(id, "video", spec.model(), status.wire(), progress, createdAt.getEpochSecond(),
+                completed ? endsAt / 1000 : null, completed ? (endsAt + expiry.toMillis()) / 1000 : null,
+                spec.prompt(), spec.size(), spec.seconds(), spec.remixOf(), status == JobStatus.FAILED ? FAILURE : null);
+    }
+}

@@ -1,0 +1,253 @@
+package dev.sorabatch.provider.simulator;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Random;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Behaviour knobs of the simulator. Every knob may be changed while the server runs (tests switch them between
+ * phases); a change applies to requests that arrive afterwards. Shares are probabilities in {@code [0, 1]}.
+ */
+public final class SimulatorSettings {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+
+    /** Min and max kept together so a concurrent reader never sees a half-applied range. */
+    private record Range(Duration min, Duration max) {
+    }
+
+    private volatile Range generation = new Range(Duration.ofSeconds(2), Duration.ofSeconds(5));
+    private volatile int createsPerMinute;
+    private volatile int maxInFlight;
+    private volatile double serverErrorShare;
+    private volatile double dropShare;
+    private volatile double lostResponseShare;
+    private volatile double failureShare;
+    private volatile Duration contentExpiry = Duration.ofHours(1);
+    private volatile String blockedWord = "forbidden-word";
+    private volatile Long pollAfterMillis;
+    private volatile long largeVideoBytes;
+    private volatile String requiredApiKey;
+    private volatile Random random = new Random(42);
+
+    /**
+     * Reads {@code sim.*} keys; absent keys keep their defaults. Durations are written {@code 500ms}, {@code 2s},
+     * {@code 3m} or {@code 1h}; the generation range as {@code 2s..5s}.
+     * Keys: {@code sim.generation, sim.createsPerMinute, sim.maxInFlight, sim.serverErrorShare, sim.dropShare,
+     * sim.lostResponseShare, sim.failureShare, sim.expiry, sim.blockedWord} (empty disables),
+     * {@code sim.pollAfterMs, sim.largeVideoBytes, sim.apiKey, sim.seed}.
+     */
+    public static SimulatorSettings fromProperties(Properties props) {
+        SimulatorSettings s = new SimulatorSettings();
+        ifSet(props, "generation", v -> {
+            String[] bounds = v.split("\\.\\.", 2);
+            Duration min = parseDuration(bounds[0]);
+            s.generationTime(min, bounds.length == 2 ? parseDuration(bounds[1]) : min);
+        });
+        ifSet(props, "createsPerMinute", v -> s.createsPerMinute(Integer.parseInt(v)));
+        ifSet(props, "maxInFlight", v -> s.maxInFlight(Integer.parseInt(v)));
+        ifSet(props, "serverErrorShare", v -> s.serverErrorShare(Double.parseDouble(v)));
+        ifSet(props, "dropShare", v -> s.dropShare(Double.parseDouble(v)));
+        ifSet(props, "lostResponseShare", v -> s.lostResponseShare(Double.parseDouble(v)));
+        ifSet(props, "failureShare", v -> s.failureShare(Double.parseDouble(v)));
+        ifSet(props, "expiry", v -> s.contentExpiry(parseDuration(v)));
+        ifSet(props, "blockedWord", v -> s.blockedWord(v.isEmpty() ? null : v));
+        ifSet(props, "pollAfterMs", v -> s.pollAfterMillis(Long.parseLong(v)));
+        ifSet(props, "largeVideoBytes", v -> s.largeVideoBytes(Long.parseLong(v)));
+        ifSet(props, "apiKey", v -> s.requiredApiKey(v.isEmpty() ? null : v));
+        ifSet(props, "seed", v -> s.seed(Long.parseLong(v)));
+        return s;
+    }
+
+    private static void ifSet(Properties props, String knob, Consumer<String> apply) {
+        String value = props.getProperty("sim." + knob);
+        if (value != null) {
+            apply.accept(value.trim());
+        }
+    }
+
+    static Duration parseDuration(String text) {
+        Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("Not a duration (500ms, 2s, 3m, 1h): " + text);
+        }
+        long amount = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofHours(amount);
+        };
+    }
+
+    /** Each job's generation time is drawn uniformly from {@code [min, max]}; default 2–5 s. */
+    public SimulatorSettings generationTime(Duration min, Duration max) {
+        if (min.isNegative() || max.compareTo(min) < 0) {
+            throw new IllegalArgumentException("Need 0 <= min <= max, got " + min + ".." + max);
+        }
+        generation = new Range(min, max);
+        return this;
+    }
+
+    /** Accepted creates allowed in any sliding 60 s window; 0 = unlimited. */
+    public SimulatorSettings createsPerMinute(int limit) {
+        createsPerMinute = atLeastZero(limit);
+        return this;
+    }
+
+    /** Jobs allowed to be queued or in progress at once; 0 = unlimited. */
+    public SimulatorSettings maxInFlight(int limit) {
+        maxInFlight = atLeastZero(limit);
+        return this;
+    }
+
+    /** Share of requests answered 500/502/503 before anything else happens. */
+    public SimulatorSettings serverErrorShare(double share) {
+        serverErrorShare = share(share);
+        return this;
+    }
+
+    /** Share of requests whose connection is closed without a response before anything else happens. */
+    public SimulatorSettings dropShare(double share) {
+        dropShare = share(share);
+        return this;
+    }
+
+    /** Share of accepted creates whose connection is closed after the job was created. */
+    public SimulatorSettings lostResponseShare(double share) {
+        lostResponseShare = share(share);
+        return this;
+    }
+
+    /** Share of created jobs that end {@code failed}. */
+    public SimulatorSettings failureShare(double share) {
+        failureShare = share(share);
+        return this;
+    }
+
+    /** How long content stays downloadable after completion; read at request time, so it also affects older jobs. */
+    public SimulatorSettings contentExpiry(Duration expiry) {
+        if (expiry.isNegative()) {
+            throw new IllegalArgumentException("Negative expiry " + expiry);
+        }
+        contentExpiry = expiry;
+        return this;
+    }
+
+    /** Prompts containing this word (ignoring case) are refused by moderation; null disables the check. */
+    public SimulatorSettings blockedWord(String word) {
+        blockedWord = word;
+        return this;
+    }
+
+    /** Value of the {@code openai-poll-after-ms} header on status responses; null omits the header. */
+    public SimulatorSettings pollAfterMillis(Long millis) {
+        pollAfterMillis = millis;
+        return this;
+    }
+
+    /** When positive, the video variant is a synthetic body of exactly this many bytes; 0 serves the fixture. */
+    public SimulatorSettings largeVideoBytes(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("Negative size " + bytes);
+        }
+        largeVideoBytes = bytes;
+        return this;
+    }
+
+    /** Key expected as {@code Authorization: Bearer <key>} or {@code api-key: <key>}; null accepts any request. */
+    public SimulatorSettings requiredApiKey(String key) {
+        requiredApiKey = key;
+        return this;
+    }
+
+    /** Restarts the random sequence behind generation times and fault decisions (seed 42 until set). */
+    public SimulatorSettings seed(long seed) {
+        random = new Random(seed);
+        return this;
+    }
+
+    public Duration generationMin() {
+        return generation.min();
+    }
+
+    public Duration generationMax() {
+        return generation.max();
+    }
+
+    public int createsPerMinute() {
+        return createsPerMinute;
+    }
+
+    public int maxInFlight() {
+        return maxInFlight;
+    }
+
+    public double serverErrorShare() {
+        return serverErrorShare;
+    }
+
+    public double dropShare() {
+        return dropShare;
+    }
+
+    public double lostResponseShare() {
+        return lostResponseShare;
+    }
+
+    public double failureShare() {
+        return failureShare;
+    }
+
+    public Duration contentExpiry() {
+        return contentExpiry;
+    }
+
+    public String blockedWord() {
+        return blockedWord;
+    }
+
+    public Long pollAfterMillis() {
+        return pollAfterMillis;
+    }
+
+    public long largeVideoBytes() {
+        return largeVideoBytes;
+    }
+
+    public String requiredApiKey() {
+        return requiredApiKey;
+    }
+
+    boolean chance(double share) {
+        return share > 0 && random.nextDouble() < share;
+    }
+
+    Duration drawGenerationTime() {
+        Range range = generation;
+        long spread = range.max().toMillis() - range.min().toMillis();
+        return range.min().plusMillis((long) (random.nextDouble() * (spread + 1)));
+    }
+
+    int pick(int bound) {
+        return random.nextInt(bound);
+    }
+
+    private static int atLeastZero(int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("Negative limit " + value);
+        }
+        return value;
+    }
+
+    private static double share(double value) {
+        if (!(value >= 0 && value <= 1)) {
+            throw new IllegalArgumentException("Share must be within [0, 1], got " + value);
+        }
+        return value;
+    }
+}
