@@ -24,7 +24,6 @@ import dev.sorabatch.output.FolderOutputStore;
 import dev.sorabatch.output.OutputStore;
 import dev.sorabatch.poll.PollPacer;
 import dev.sorabatch.poll.PollWorker;
-import dev.sorabatch.provider.ProviderException;
 import dev.sorabatch.provider.RetryPolicy;
 import dev.sorabatch.provider.VideoProvider;
 import dev.sorabatch.provider.openai.OpenAiVideoProvider;
@@ -57,22 +56,12 @@ public class PipelineConfiguration implements CamelConfiguration {
         store.migrate();
 
         VideoProvider provider = provider(camel, s);
-        try {
-            provider.verifyAccess();
-        } catch (ProviderException e) {
-            if (e.kind() == ProviderException.Kind.AUTH) {
-                throw new IllegalStateException("The provider refused the credentials: " + e.getMessage()
-                        + " (check OPENAI_API_KEY / sora.openai.api-key)");
-            }
-            // the provider may be briefly unreachable: the workers retry on their own
-        }
-
         RunControl run = new RunControl(camel, store, s.flag("sora.once"));
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event.getType() == CamelEvent.Type.CamelContextStarted) {
-                    run.started();
+                    run.started(provider);
                 }
             }
         });

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.sorabatch.provider.ProviderException;
+import dev.sorabatch.provider.VideoProvider;
 import dev.sorabatch.store.Batch;
 import dev.sorabatch.store.BatchCounts;
 import dev.sorabatch.store.ItemState;
@@ -49,10 +50,20 @@ public class RunControl {
         return EXIT.get();
     }
 
-    public void started() {
-        if (!EXIT.compareAndSet(EXIT_CANNOT_RUN, EXIT_OK)) {
-            return;
+    /** Checks the credentials before any work: a refused key ends the run with exit code 1. */
+    public void started(VideoProvider provider) {
+        try {
+            provider.verifyAccess();
+        } catch (ProviderException e) {
+            if (e.kind() == ProviderException.Kind.AUTH) {
+                LOG.error("The provider refused the credentials: {} (check OPENAI_API_KEY / sora.openai.api-key)",
+                        e.getMessage());
+                stop(EXIT_CANNOT_RUN);
+                return;
+            }
+            LOG.warn("The provider could not be reached yet ({}); the workers will keep trying", e.getMessage());
         }
+        EXIT.set(EXIT_OK);
         LOG.info(once ? "Running once: taking what is in the source now, then exiting" : "Watching the source");
     }
 

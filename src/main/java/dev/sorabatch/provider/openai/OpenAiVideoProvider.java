@@ -26,6 +26,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.http.HttpComponent;
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
@@ -60,8 +61,9 @@ public class OpenAiVideoProvider implements VideoProvider {
     private final String authHeader;
     private final String authValue;
     private final Map<String, String> modelMap;
+    private final CamelContext camel;
     private final ProducerTemplate template;
-    private final Endpoint endpoint;
+    private volatile Endpoint endpoint;
 
     /**
      * @param authHeader {@code Authorization} (sends {@code Bearer <key>}) or {@code api-key} (Azure)
@@ -74,8 +76,25 @@ public class OpenAiVideoProvider implements VideoProvider {
         this.authHeader = authHeader;
         this.authValue = authHeader.equalsIgnoreCase("authorization") ? "Bearer " + apiKey : apiKey;
         this.modelMap = Map.copyOf(modelMap);
+        this.camel = camel;
         this.template = camel.createProducerTemplate();
-        this.endpoint = camel.getEndpoint(this.baseUrl + "?throwExceptionOnFailure=false&disableStreamCache=true");
+    }
+
+    /**
+     * Resolved on first use, once Camel Main has configured the http component from the settings; retries inside
+     * the client are switched off here too, because pipeline correctness (one create per take) depends on it.
+     */
+    private Endpoint endpoint() {
+        if (endpoint == null) {
+            synchronized (this) {
+                if (endpoint == null) {
+                    String scheme = baseUrl.substring(0, baseUrl.indexOf(':'));
+                    camel.getComponent(scheme, HttpComponent.class).setAutomaticRetriesDisabled(true);
+                    endpoint = camel.getEndpoint(baseUrl + "?throwExceptionOnFailure=false&disableStreamCache=true");
+                }
+            }
+        }
+        return endpoint;
     }
 
     @Override
@@ -161,7 +180,7 @@ public class OpenAiVideoProvider implements VideoProvider {
     private <T> T call(String method, String path, String query, HttpEntity body, ResponseReader<T> reader)
             throws ProviderException {
         Object[] result = new Object[1];
-        Exchange exchange = template.send(endpoint, ExchangePattern.InOut, ex -> {
+        Exchange exchange = template.send(endpoint(), ExchangePattern.InOut, ex -> {
             Message in = ex.getIn();
             in.setHeader(Exchange.HTTP_METHOD, method);
             in.setHeader(Exchange.HTTP_URI, baseUrl + path);
@@ -170,6 +189,9 @@ public class OpenAiVideoProvider implements VideoProvider {
             in.setHeader("Accept", "application/json");
             in.setBody(body);
         }, ex -> {
+            if (ex.getException() != null) {
+                return; // no HTTP answer: classified below
+            }
             int status = ex.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
             if (status >= 200 && status < 300) {
                 result[0] = reader.read(ex);
