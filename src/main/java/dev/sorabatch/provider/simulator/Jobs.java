@@ -56,8 +56,8 @@ final class Jobs {
     }
 
     private static ApiException tooMany(SimulatorStats stats, long waitMillis, String message) {
-        stats.countRateLimited();
         long millis = Math.max(1, waitMillis);
+        stats.countRateLimited(millis);
         return new ApiException(429, "requests", null, "rate_limit_exceeded",
                 message + " Please try again in " + millis + "ms.")
                 .header("Retry-After", Long.toString((millis + 999) / 1000))

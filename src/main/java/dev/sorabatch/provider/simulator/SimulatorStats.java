@@ -18,7 +18,8 @@ public final class SimulatorStats {
     private final Map<String, Integer> statusCallsPerJob = new ConcurrentHashMap<>();
     private final AtomicInteger listCalls = new AtomicInteger();
     private final Map<String, Integer> downloads = new ConcurrentHashMap<>();
-    private final AtomicInteger rateLimited = new AtomicInteger();
+    private final List<Instant> createRequestTimes = new ArrayList<>();
+    private final List<RateLimit> rateLimits = new ArrayList<>();
     private final AtomicInteger serverErrors = new AtomicInteger();
     private final AtomicInteger drops = new AtomicInteger();
     private final AtomicInteger lostResponses = new AtomicInteger();
@@ -40,6 +41,23 @@ public final class SimulatorStats {
 
     public Map<String, Integer> jobsPerPrompt() {
         return Map.copyOf(jobsPerPrompt);
+    }
+
+    /** A 429 answer to a create: when, and the delay it asked for. */
+    public record RateLimit(Instant at, long retryAfterMillis) {
+    }
+
+    /** When each create request arrived, whatever its outcome, oldest first. */
+    public List<Instant> createRequestTimes() {
+        synchronized (createRequestTimes) {
+            return List.copyOf(createRequestTimes);
+        }
+    }
+
+    public List<RateLimit> rateLimits() {
+        synchronized (rateLimits) {
+            return List.copyOf(rateLimits);
+        }
     }
 
     /** When each accepted create was admitted, oldest first. */
@@ -68,7 +86,9 @@ public final class SimulatorStats {
 
     /** 429 answers, for either the per-minute limit or the in-flight limit. */
     public int rateLimited() {
-        return rateLimited.get();
+        synchronized (rateLimits) {
+            return rateLimits.size();
+        }
     }
 
     public int serverErrors() {
@@ -106,7 +126,12 @@ public final class SimulatorStats {
         statusCallsPerJob.clear();
         listCalls.set(0);
         downloads.clear();
-        rateLimited.set(0);
+        synchronized (createRequestTimes) {
+            createRequestTimes.clear();
+        }
+        synchronized (rateLimits) {
+            rateLimits.clear();
+        }
         serverErrors.set(0);
         drops.set(0);
         lostResponses.set(0);
@@ -116,6 +141,9 @@ public final class SimulatorStats {
 
     void countCreateRequest() {
         createRequests.incrementAndGet();
+        synchronized (createRequestTimes) {
+            createRequestTimes.add(Instant.now());
+        }
     }
 
     void countJobCreated(String prompt, Instant at, boolean fails, int inFlight) {
@@ -143,8 +171,10 @@ public final class SimulatorStats {
         downloads.merge(variant, 1, Integer::sum);
     }
 
-    void countRateLimited() {
-        rateLimited.incrementAndGet();
+    void countRateLimited(long retryAfterMillis) {
+        synchronized (rateLimits) {
+            rateLimits.add(new RateLimit(Instant.now(), retryAfterMillis));
+        }
     }
 
     void countServerError() {
