@@ -4,7 +4,10 @@ import org.apache.camel.main.Main;
 
 import dev.sorabatch.run.RunControl;
 
-/** Starts the pipeline; settings come from application.properties, then config/application.properties. */
+/**
+ * Starts the pipeline. Camel Main finds {@link PipelineConfiguration} in this package; settings come from the
+ * packaged application.properties, then config/application.properties in the working directory.
+ */
 public final class Application {
 
     public static final String SETTINGS = "classpath:application.properties;optional=true,"
@@ -14,7 +17,7 @@ public final class Application {
     }
 
     public static void main(String[] args) throws Exception {
-        Main main = new Main(Application.class, PipelineConfiguration.class);
+        Main main = new Main(Application.class);
         main.setDefaultPropertyPlaceholderLocation(SETTINGS);
         System.exit(main.run(args) == 0 ? RunControl.exitCode() : RunControl.EXIT_CANNOT_RUN);
     }

@@ -41,7 +41,7 @@ final class Pipeline implements AutoCloseable {
         props.put("sora.input.settle-time", "100");
         props.put("sora.output", "file:" + dir.resolve("outbox"));
         props.put("sora.data-dir", dir.toString());
-        props.put("sora.store.url", "jdbc:h2:file:" + dir.resolve("store/sora"));
+        props.put("sora.store.url", "jdbc:h2:file:" + dir.resolve("store/sora") + ";WRITE_DELAY=0");
         props.put("sora.simulator.generation-min", "300");
         props.put("sora.simulator.generation-max", "900");
         props.put("sora.poll.min-interval", "100");
@@ -53,7 +53,7 @@ final class Pipeline implements AutoCloseable {
         props.put("sora.reconcile.settle-time", "200");
         props.put("sora.progress.interval", "2s");
         props.putAll(overrides);
-        Main main = new Main(Application.class, PipelineConfiguration.class);
+        Main main = new Main(Application.class);
         main.setDefaultPropertyPlaceholderLocation(Application.SETTINGS);
         props.forEach(main::addOverrideProperty);
         main.start();

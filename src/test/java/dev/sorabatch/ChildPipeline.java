@@ -1,0 +1,27 @@
+package dev.sorabatch;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The packaged pipeline ({@code target/sora-batch.jar}) as a separate JVM, as a user runs it. */
+final class ChildPipeline {
+
+    private ChildPipeline() {
+    }
+
+    static Process start(Path workDir, Map<String, String> settings, Path log) throws IOException {
+        String jar = System.getProperty("sora.jar", Path.of("target/sora-batch.jar").toAbsolutePath().toString());
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+        settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.addAll(List.of("-jar", jar));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().remove("OPENAI_API_KEY");
+        pb.environment().remove("OPENAI_BASE_URL");
+        return pb.start();
+    }
+}

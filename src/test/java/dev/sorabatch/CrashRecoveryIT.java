@@ -1,0 +1,91 @@
+package dev.sorabatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.sorabatch.provider.simulator.SimulatorServer;
+import dev.sorabatch.provider.simulator.SimulatorSettings;
+import dev.sorabatch.provider.simulator.SimulatorStats;
+
+/**
+ * The packaged pipeline is killed with SIGKILL at random moments while it works through a 50-item batch, and
+ * restarted each time. The provider (simulator) lives in this JVM and outlives every crash, as a real one would.
+ */
+class CrashRecoveryIT {
+
+    private static long started(Path log) throws java.io.IOException {
+        if (!Files.exists(log)) {
+            return 0;
+        }
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.filter(l -> l.contains("Watching the source")).count();
+        }
+    }
+
+    @Test
+    void killedRepeatedlyMidBatchItStillFinishesEveryItemWithoutPayingTwice(@TempDir Path dir) throws Exception {
+        SimulatorSettings sim = new SimulatorSettings().generationTime(Duration.ofMillis(500), Duration.ofSeconds(2))
+                .lostResponseShare(0.05);
+        try (SimulatorServer simulator = new SimulatorServer(0, sim).start()) {
+            Path inbox = Files.createDirectories(dir.resolve("data/inbox"));
+            Files.writeString(inbox.resolve("crash.csv"), ProviderFaultsTest.prompts(50, "A kite festival on a beach"));
+            Map<String, String> settings = Map.of(
+                    "sora.provider", "openai",
+                    "sora.openai.base-url", simulator.baseUrl(),
+                    "sora.openai.api-key", "test-key",
+                    "sora.input.settle-time", "100",
+                    "sora.input.poll-interval", "200",
+                    "sora.rate.requests-per-minute", "300",
+                    "sora.max-in-flight", "8",
+                    "sora.poll.min-interval", "200",
+                    "sora.poll.initial-interval", "500",
+                    "sora.workers.lease", "5s",
+                    "camel.component.http.response-timeout", "3000");
+            Path log = Files.createDirectories(Path.of("target")).resolve("crash-recovery-it.log");
+            Files.deleteIfExists(log);
+            Random random = new Random(20261125);
+            Path done = dir.resolve("data/done/crash.csv");
+            for (int kill = 1; kill <= 6; kill++) {
+                long startedBefore = started(log);
+                Process child = ChildPipeline.start(dir, settings, log);
+                await().atMost(Duration.ofSeconds(60)).until(() -> started(log) > startedBefore);
+                Thread.sleep(random.nextInt(4000)); // a random moment of work: the crash point is the variable here
+                child.destroyForcibly(); // SIGKILL: no shutdown hook, no clean close
+                assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(Files.exists(inbox.resolve("crash.csv")) || Files.exists(done))
+                        .as("input file after kill %d", kill).isTrue();
+            }
+            java.util.HashMap<String, String> finalRun = new java.util.HashMap<>(settings);
+            finalRun.put("sora.once", "true");
+            Process finisher = ChildPipeline.start(dir, finalRun, log);
+            assertThat(finisher.waitFor(3, TimeUnit.MINUTES)).as("final run exits").isTrue();
+            assertThat(finisher.exitValue()).as("exit code (log: %s)", log).isIn(0, 3);
+
+            Path outbox = dir.resolve("data/outbox");
+            try (Stream<Path> batches = Files.list(outbox)) {
+                assertThat(batches.toList()).as("one batch, ingested once").hasSize(1);
+            }
+            JsonNode manifest = Pipeline.JSON.readTree(outbox.resolve("crash/manifest.json").toFile());
+            JsonNode counts = manifest.path("counts");
+            assertThat(counts.path("total").asInt()).isEqualTo(50);
+            assertThat(counts.path("stored").asInt() + counts.path("uncertain").asInt()).isEqualTo(50);
+            SimulatorStats stats = simulator.stats();
+            assertThat(stats.jobsPerPrompt().values()).as("creates per item").allMatch(n -> n <= 1);
+            assertThat(stats.jobsCreated()).isLessThanOrEqualTo(50);
+            assertThat(done).exists();
+            await().atMost(Duration.ofSeconds(1)).until(() -> !Files.exists(inbox.resolve("crash.csv")));
+        }
+    }
+}
