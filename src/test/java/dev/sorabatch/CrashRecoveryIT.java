@@ -41,18 +41,18 @@ class CrashRecoveryIT {
         try (SimulatorServer simulator = new SimulatorServer(0, sim).start()) {
             Path inbox = Files.createDirectories(dir.resolve("data/inbox"));
             Files.writeString(inbox.resolve("crash.csv"), ProviderFaultsTest.prompts(50, "A kite festival on a beach"));
-            Map<String, String> settings = Map.of(
-                    "sora.provider", "openai",
-                    "sora.openai.base-url", simulator.baseUrl(),
-                    "sora.openai.api-key", "test-key",
-                    "sora.input.settle-time", "100",
-                    "sora.input.poll-interval", "200",
-                    "sora.rate.requests-per-minute", "300",
-                    "sora.max-in-flight", "8",
-                    "sora.poll.min-interval", "200",
-                    "sora.poll.initial-interval", "500",
-                    "sora.workers.lease", "5s",
-                    "camel.component.http.response-timeout", "3000");
+            Map<String, String> settings = Map.ofEntries(
+                    Map.entry("sora.provider", "openai"),
+                    Map.entry("sora.openai.base-url", simulator.baseUrl()),
+                    Map.entry("sora.openai.api-key", "test-key"),
+                    Map.entry("sora.input.settle-time", "100"),
+                    Map.entry("sora.input.poll-interval", "200"),
+                    Map.entry("sora.rate.requests-per-minute", "300"),
+                    Map.entry("sora.max-in-flight", "8"),
+                    Map.entry("sora.poll.min-interval", "200"),
+                    Map.entry("sora.poll.initial-interval", "500"),
+                    Map.entry("sora.workers.lease", "5s"),
+                    Map.entry("camel.component.http.response-timeout", "3000"));
             Path log = Files.createDirectories(Path.of("target")).resolve("crash-recovery-it.log");
             Files.deleteIfExists(log);
             Random random = new Random(20261125);

@@ -115,20 +115,12 @@ public class ManifestWriter {
         g.writeStringField("status", status(item.state()));
         g.writeStringField("prompt", item.prompt());
         g.writeStringField("model", item.model());
-        if (item.seconds() != null) {
-            g.writeNumberField("seconds", item.seconds());
-        } else {
-            g.writeNullField("seconds");
-        }
+        writeNumber(g, "seconds", item.seconds() == null ? null : item.seconds().longValue());
         g.writeStringField("size", item.size());
         g.writeStringField("provider_job_id", item.providerJobId());
         g.writeStringField("video", item.videoPath());
         g.writeStringField("thumbnail", item.thumbnailPath());
-        if (item.bytes() != null) {
-            g.writeNumberField("bytes", item.bytes());
-        } else {
-            g.writeNullField("bytes");
-        }
+        writeNumber(g, "bytes", item.bytes());
         g.writeStringField("sha256", item.sha256());
         g.writeNumberField("attempts", item.attempts());
         g.writeStringField("submitted_at", iso(item.submittedAt()));
@@ -145,6 +137,14 @@ public class ManifestWriter {
         g.writeFieldName("metadata");
         g.writeTree(JSON.readTree(item.metadataJson()));
         g.writeEndObject();
+    }
+
+    private static void writeNumber(JsonGenerator g, String field, Long value) throws IOException {
+        if (value == null) {
+            g.writeNullField(field);
+        } else {
+            g.writeNumberField(field, value);
+        }
     }
 
     private void writeCsv(Batch batch, Path file) throws IOException, SQLException {

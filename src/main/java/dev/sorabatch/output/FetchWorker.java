@@ -68,7 +68,7 @@ public class FetchWorker {
             String thumbnail = thumbnails ? fetchThumbnail(batch, item) : null;
             store.markStored(item.id(), video.path(), thumbnail, video.bytes(), video.sha256());
         } catch (ProviderException e) {
-            String code = e.error() == null ? "http_" + e.httpStatus() : e.error().code();
+            String code = e.code();
             switch (e.kind()) {
                 case NOT_FOUND -> store.finish(item.id(), ItemState.COMPLETED, ItemState.EXPIRED, code,
                         e.error() == null ? "the content is gone" : e.error().message());

@@ -57,7 +57,7 @@ public class PollWorker {
                         job.error() == null ? "the provider reported the job as failed" : job.error().message());
             }
         } catch (ProviderException e) {
-            String code = e.error() == null ? "http_" + e.httpStatus() : e.error().code();
+            String code = e.code();
             switch (e.kind()) {
                 case NOT_FOUND -> store.finish(item.id(), ItemState.SUBMITTED, ItemState.FAILED, "job_not_found",
                         "the provider no longer knows job " + item.providerJobId());

@@ -51,6 +51,11 @@ public class ProviderException extends Exception {
         return error;
     }
 
+    /** The provider's error code, or {@code http_<status>} when it sent none. */
+    public String code() {
+        return error == null ? "http_" + httpStatus : error.code();
+    }
+
     /** The provider's requested delay ({@code retry-after-ms} or {@code Retry-After}), or null. */
     public Duration retryAfter() {
         return retryAfter;

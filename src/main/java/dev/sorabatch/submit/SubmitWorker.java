@@ -86,7 +86,7 @@ public class SubmitWorker {
     }
 
     private void onFailure(Item item, ProviderException e, long now) throws SQLException {
-        String code = e.error() == null ? "http_" + e.httpStatus() : e.error().code();
+        String code = e.code();
         switch (e.kind()) {
             case RETRYABLE -> {
                 long delay = retry.delayMillis(item.failures() + 1, e.retryAfter());

@@ -1,0 +1,66 @@
+package dev.sorabatch.submit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+class CreateRateLimiterTest {
+
+    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(now.get());
+        }
+    };
+
+    @Test
+    void neverGrantsMoreThanTheLimitInAnySlidingMinute() {
+        CreateRateLimiter limiter = new CreateRateLimiter(clock, 3, 0);
+        assertThat(limiter.acquire(2)).isEqualTo(2);
+        now.addAndGet(30_000);
+        assertThat(limiter.acquire(5)).isEqualTo(1);
+        now.addAndGet(29_999);
+        assertThat(limiter.available()).isZero();
+        now.addAndGet(1); // the first two leave the window
+        assertThat(limiter.acquire(5)).isEqualTo(2);
+        now.addAndGet(30_000); // the third leaves
+        assertThat(limiter.acquire(5)).isEqualTo(1);
+    }
+
+    @Test
+    void providerRetryAfterPausesEveryCreateUntilItHasPassed() {
+        CreateRateLimiter limiter = new CreateRateLimiter(clock, 100, 0);
+        limiter.pauseUntil(now.get() + 5_000);
+        assertThat(limiter.acquire(1)).isZero();
+        now.addAndGet(4_999);
+        assertThat(limiter.available()).isZero();
+        now.addAndGet(1);
+        assertThat(limiter.acquire(1)).isEqualTo(1);
+    }
+
+    @Test
+    void marginWidensTheWindow() {
+        CreateRateLimiter limiter = new CreateRateLimiter(clock, 1, 500);
+        assertThat(limiter.acquire(1)).isEqualTo(1);
+        now.addAndGet(60_000);
+        assertThat(limiter.available()).isZero();
+        now.addAndGet(500);
+        assertThat(limiter.available()).isEqualTo(1);
+    }
+}
