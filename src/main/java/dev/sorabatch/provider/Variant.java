@@ -4,14 +4,12 @@ import java.util.Locale;
 
 /** Downloadable assets of a finished job. */
 public enum Variant {
-    VIDEO("video/mp4", "mp4"), THUMBNAIL("image/webp", "webp");
+    VIDEO("video/mp4"), THUMBNAIL("image/webp");
 
     private final String contentType;
-    private final String extension;
 
-    Variant(String contentType, String extension) {
+    Variant(String contentType) {
         this.contentType = contentType;
-        this.extension = extension;
     }
 
     public String wire() {
@@ -20,9 +18,5 @@ public enum Variant {
 
     public String contentType() {
         return contentType;
-    }
-
-    public String extension() {
-        return extension;
     }
 }

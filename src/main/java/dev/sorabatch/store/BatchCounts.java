@@ -7,7 +7,7 @@ import java.util.Map;
 public record BatchCounts(Map<ItemState, Integer> byState) {
 
     public BatchCounts {
-        byState = new EnumMap<>(byState.isEmpty() ? Map.of(ItemState.PENDING, 0) : byState);
+        byState = byState.isEmpty() ? new EnumMap<>(ItemState.class) : new EnumMap<>(byState);
     }
 
     public int get(ItemState state) {

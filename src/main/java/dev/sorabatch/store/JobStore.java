@@ -145,12 +145,6 @@ public class JobStore {
         }
     }
 
-    public Item item(long id) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            return reload(c, id);
-        }
-    }
-
     // ---------------------------------------------------------------- transitions
 
     /**
