@@ -1,0 +1,49 @@
+package dev.sorabatch.aws;
+
+import java.net.URI;
+
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.SqsClientBuilder;
+
+/**
+ * S3 and SQS clients from the {@code sora.aws.*} settings, shared by the Camel aws2 components and the pipeline's
+ * own calls. Credentials come from the AWS default chain (environment, system properties, profile, container or
+ * instance role), so no secret passes through the settings or the logs.
+ *
+ * @param region   AWS region, e.g. us-east-1
+ * @param s3Endpoint  endpoint override for S3-compatible stores and emulators; empty = AWS
+ * @param sqsEndpoint endpoint override for SQS; empty = AWS
+ * @param pathStyle   path-style bucket addressing (most S3-compatible stores and emulators need it)
+ */
+public record AwsClients(String region, String s3Endpoint, String sqsEndpoint, boolean pathStyle) {
+
+    public S3Client s3() {
+        S3ClientBuilder builder = S3Client.builder()
+                .region(Region.of(region))
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .forcePathStyle(pathStyle)
+                // SDK 2.30+ adds CRC checksums to every upload; several S3-compatible servers refuse them
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        if (!s3Endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(s3Endpoint));
+        }
+        return builder.build();
+    }
+
+    public SqsClient sqs() {
+        SqsClientBuilder builder = SqsClient.builder()
+                .region(Region.of(region))
+                .credentialsProvider(DefaultCredentialsProvider.builder().build());
+        if (!sqsEndpoint.isBlank()) {
+            builder.endpointOverride(URI.create(sqsEndpoint));
+        }
+        return builder.build();
+    }
+}
