@@ -13,8 +13,17 @@ import org.apache.camel.spi.Registry;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.service.ServiceSupport;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
+import dev.sorabatch.aws.AwsClients;
 import dev.sorabatch.ingest.BatchIngestor;
+import dev.sorabatch.ingest.BucketSource;
+import dev.sorabatch.ingest.EventQueueSource;
+import dev.sorabatch.ingest.FolderSource;
+import dev.sorabatch.ingest.InputReferences;
+import dev.sorabatch.ingest.InputSource;
 import dev.sorabatch.ingest.ValidationRules;
 import dev.sorabatch.manifest.CostEstimate;
 import dev.sorabatch.manifest.Finalizer;
@@ -55,7 +64,13 @@ public class PipelineConfiguration implements CamelConfiguration {
         JobStore store = new JobStore(dataSource, clock);
         store.migrate();
 
-        VideoProvider provider = provider(camel, s);
+        Aws aws = new Aws(camel, new AwsClients(s.text("sora.aws.region"), s.text("sora.aws.s3.endpoint", ""),
+                s.text("sora.aws.sqs.endpoint", ""), s.flag("sora.aws.s3.path-style")));
+        String input = s.text("sora.input");
+        String outputSetting = s.text("sora.output");
+        S3Client s3 = input.startsWith("s3://") || input.startsWith("sqs://") || outputSetting.startsWith("s3://")
+                ? aws.s3() : null;
+        VideoProvider provider = provider(camel, s, new InputReferences(s3));
         RunControl run = new RunControl(camel, store, s.flag("sora.once"));
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
@@ -66,9 +81,6 @@ public class PipelineConfiguration implements CamelConfiguration {
             }
         });
 
-        if (!s.text("sora.input").startsWith("file:")) {
-            throw new Settings.SettingException("sora.input", "must be file:<folder>, got '" + s.text("sora.input") + "'");
-        }
         OutputStore output = output(s);
         RetryPolicy retry = new RetryPolicy(s.millis("sora.retry.initial-delay"), s.decimal("sora.retry.multiplier", 1, 10),
                 s.decimal("sora.retry.jitter", 0, 1), s.millis("sora.retry.max-delay"), s.millis("sora.retry.retry-after-cap"),
@@ -84,8 +96,10 @@ public class PipelineConfiguration implements CamelConfiguration {
 
         registry.bind("jobStore", store);
         registry.bind("runControl", run);
-        registry.bind("batchIngestor", new BatchIngestor(store, rules(s), run, provider.name(),
-                Path.of(s.text("sora.input.done")), Path.of(s.text("sora.input.error")), s.flag("sora.input.skip-duplicates")));
+        BatchIngestor ingestor = new BatchIngestor(store, rules(s), provider.name(), s.flag("sora.input.skip-duplicates"));
+        InputSource source = inputSource(s, ingestor, run, aws);
+        registry.bind("inputSource", source);
+        camel.getPropertiesComponent().addOverrideProperty("sora.input.endpoint", source.endpointUri());
         registry.bind("submitWorker", new SubmitWorker(store, provider, limiter, retry, pacer, run,
                 s.integer("sora.max-in-flight", 1), batchSize, createLease, s.millis("sora.reconcile.settle-time"), owner));
         registry.bind("reconciler", new Reconciler(store, provider, retry, pacer, s.integer("sora.reconcile.max-attempts", 1),
@@ -108,7 +122,72 @@ public class PipelineConfiguration implements CamelConfiguration {
         return new HikariDataSource(config);
     }
 
-    private static VideoProvider provider(CamelContext camel, Settings s) throws Exception {
+    /** Reads {@code sora.input}: file:<folder>, s3://<bucket>/<prefix> or sqs://<queue>. */
+    private static InputSource inputSource(Settings s, BatchIngestor ingestor, RunControl run, Aws aws) {
+        String input = s.text("sora.input");
+        boolean once = s.flag("sora.once");
+        InputSource.Polling polling = new InputSource.Polling(s.millis("sora.input.poll-interval"),
+                once ? null : s.text("sora.input.schedule", ""));
+        if (input.startsWith("file:")) {
+            return new FolderSource(ingestor, run, Path.of(input.substring("file:".length())),
+                    Path.of(s.text("sora.input.done")), Path.of(s.text("sora.input.error")),
+                    s.millis("sora.input.settle-time"), polling);
+        }
+        if (input.startsWith("s3://") && input.length() > "s3://".length()) {
+            String path = input.substring("s3://".length());
+            int slash = path.indexOf('/');
+            return new BucketSource(ingestor, run, aws.s3(), slash < 0 ? path : path.substring(0, slash),
+                    slash < 0 ? "" : path.substring(slash + 1), s.text("sora.input.s3.done-prefix"),
+                    s.text("sora.input.s3.error-prefix"), polling);
+        }
+        if (input.startsWith("sqs://") && input.length() > "sqs://".length()) {
+            return new EventQueueSource(ingestor, run, aws.s3(), aws.sqs(), input.substring("sqs://".length()),
+                    s.text("sora.input.sqs.dead-letter-queue", ""), s.integer("sora.input.sqs.max-receives", 1),
+                    s.text("sora.input.s3.error-prefix"), once, polling);
+        }
+        throw new Settings.SettingException("sora.input",
+                "must be file:<folder>, s3://<bucket>/<prefix> or sqs://<queue>, got '" + input + "'");
+    }
+
+    /** The S3 and SQS clients, built on first use and bound as s3Client / sqsClient for the Camel components. */
+    private static final class Aws {
+        private final CamelContext camel;
+        private final AwsClients clients;
+        private S3Client s3;
+        private SqsClient sqs;
+
+        Aws(CamelContext camel, AwsClients clients) {
+            this.camel = camel;
+            this.clients = clients;
+        }
+
+        S3Client s3() {
+            if (s3 == null) {
+                s3 = clients.s3();
+                bind("s3Client", s3);
+            }
+            return s3;
+        }
+
+        SqsClient sqs() {
+            if (sqs == null) {
+                sqs = clients.sqs();
+                bind("sqsClient", sqs);
+            }
+            return sqs;
+        }
+
+        private void bind(String name, SdkAutoCloseable client) {
+            camel.getRegistry().bind(name, client);
+            try {
+                camel.addService(closing(client::close));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static VideoProvider provider(CamelContext camel, Settings s, InputReferences references) throws Exception {
         String provider = s.text("sora.provider");
         switch (provider) {
             case "simulator" -> {
@@ -116,7 +195,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                 camel.addService(closing(simulator::close));
                 camel.getRegistry().bind("simulator", simulator);
                 return new OpenAiVideoProvider(camel, "simulator", simulator.baseUrl(), "Authorization", "simulator",
-                        s.map("sora.openai.model-map"));
+                        s.map("sora.openai.model-map"), references);
             }
             case "openai" -> {
                 String key = s.text("sora.openai.api-key", "");
@@ -128,7 +207,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                     throw new Settings.SettingException("sora.openai.auth-header", "must be Authorization or api-key");
                 }
                 return new OpenAiVideoProvider(camel, "openai", s.text("sora.openai.base-url"), header, key,
-                        s.map("sora.openai.model-map"));
+                        s.map("sora.openai.model-map"), references);
             }
             default -> throw new Settings.SettingException("sora.provider", "must be simulator or openai, got '" + provider + "'");
         }

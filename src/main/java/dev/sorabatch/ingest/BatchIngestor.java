@@ -2,9 +2,7 @@ package dev.sorabatch.ingest;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.UncheckedIOException;
 import java.security.DigestInputStream;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -13,76 +11,48 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.sorabatch.output.Hashing;
-import dev.sorabatch.run.RunControl;
 import dev.sorabatch.store.Batch;
 import dev.sorabatch.store.IngestTransaction;
 import dev.sorabatch.store.JobStore;
 
 /**
- * Turns one dropped file into one batch: parse, validate and write every row in one transaction, streaming.
- * Sets header {@value #ARCHIVE_HEADER} to where the file goes once the exchange completes: the done area after a
- * commit (or for a duplicate), the error area with a {@code <name>.error.json} beside it for a file that cannot be
- * read. Any other failure (the store is down) leaves the file in place to be read again.
+ * Turns one input file or object into one batch: parse, validate and write every row in one transaction,
+ * streaming. Where the input comes from, and where it goes afterwards, is up to the {@link InputSource}.
  */
 public class BatchIngestor {
-
-    public static final String ARCHIVE_HEADER = "SoraArchiveTo";
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchIngestor.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final JobStore store;
     private final ValidationRules rules;
-    private final RunControl run;
     private final String providerName;
-    private final Path doneDir;
-    private final Path errorDir;
     private final boolean skipDuplicates;
 
-    public BatchIngestor(JobStore store, ValidationRules rules, RunControl run, String providerName, Path doneDir,
-                         Path errorDir, boolean skipDuplicates) {
+    public BatchIngestor(JobStore store, ValidationRules rules, String providerName, boolean skipDuplicates) {
         this.store = store;
         this.rules = rules;
-        this.run = run;
         this.providerName = providerName;
-        this.doneDir = doneDir.toAbsolutePath();
-        this.errorDir = errorDir.toAbsolutePath();
         this.skipDuplicates = skipDuplicates;
     }
 
-    public void ingestFile(Exchange exchange) throws IOException, SQLException {
-        InputStream body = exchange.getMessage().getBody(InputStream.class);
-        if (body == null) { // an empty poll (sendEmptyMessageWhenIdle): the source is drained for now
-            run.sourceIdle();
-            return;
-        }
-        String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
-        try (InputStream in = body) {
-            Optional<Batch> batch = ingest(name, name, in);
-            exchange.getMessage().setHeader(ARCHIVE_HEADER, doneDir.resolve(name).toString());
-            batch.ifPresent(b -> exchange.getMessage().setHeader("SoraBatch", b.name()));
-        } catch (BadFileException e) {
-            LOG.warn("Set aside {}: {}", name, e.getMessage());
-            Files.createDirectories(errorDir);
-            writeErrorReport(errorDir.resolve(name + ".error.json"), name, e.getMessage());
-            exchange.getMessage().setHeader(ARCHIVE_HEADER, errorDir.resolve(name).toString());
-            run.fileSetAside();
-        }
+    /** True when this exact object (by its {@code sourceRef}) was committed before: it need not be read again. */
+    public boolean seen(String sourceRef) throws SQLException {
+        return store.findBatchBySourceRef(sourceRef).isPresent();
     }
 
     /**
      * Reads and commits one batch. Empty when the same content was already ingested (and duplicates are skipped).
      */
-    public Optional<Batch> ingest(String fileName, String source, InputStream in)
-            throws IOException, SQLException, BadFileException {
+    public Optional<Batch> ingest(String fileName, String source, String sourceRef, ReferenceResolver references,
+                                  InputStream in) throws IOException, SQLException, BadFileException {
         DigestInputStream hashing = new DigestInputStream(in, Hashing.sha256());
-        RequestValidator validator = new RequestValidator(rules);
-        try (IngestTransaction tx = store.beginIngest(source, providerName)) {
+        RequestValidator validator = new RequestValidator(rules, references);
+        try (IngestTransaction tx = store.beginIngest(source, sourceRef, providerName)) {
             ReadResult read;
             try {
                 read = RequestReader.read(fileName, hashing, row -> {
@@ -122,14 +92,18 @@ public class BatchIngestor {
         return safe.isEmpty() ? "batch" : safe.length() > 100 ? safe.substring(0, 100) : safe;
     }
 
-    private static void writeErrorReport(Path target, String fileName, String reason) throws IOException {
+    /** The {@code <name>.error.json} set beside an input that cannot be read. */
+    public static byte[] errorReport(String source, String reason, String hint) {
         Map<String, Object> report = new LinkedHashMap<>();
-        report.put("file", fileName);
+        report.put("file", source);
         report.put("error", reason);
         report.put("set_aside_at", Instant.now().toString());
-        report.put("hint", "fix the file and drop it in the input folder again");
-        Files.writeString(target, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report),
-                StandardCharsets.UTF_8);
+        report.put("hint", hint);
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(report);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Carries a store failure through the row sink, which may only throw IOException. */

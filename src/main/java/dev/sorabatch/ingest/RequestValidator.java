@@ -51,6 +51,7 @@ public final class RequestValidator {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ValidationRules rules;
+    private final ReferenceResolver references;
     private final Set<String> models;
     private final Set<String> allSizes;
     /** Keys handed out so far, by lower-cased key. */
@@ -60,7 +61,12 @@ public final class RequestValidator {
     }
 
     public RequestValidator(ValidationRules rules) {
+        this(rules, ReferenceResolver.NONE);
+    }
+
+    public RequestValidator(ValidationRules rules, ReferenceResolver references) {
         this.rules = rules;
+        this.references = references;
         this.models = rules.models();
         Set<String> sizes = new LinkedHashSet<>(rules.standardSizes());
         sizes.addAll(rules.proSizes());
@@ -85,6 +91,13 @@ public final class RequestValidator {
         Integer takes = fields.wholeNumber("takes", 1);
         String remixOf = fields.text("remix_of", null);
         String inputReference = fields.text("input_reference", null);
+        if (inputReference != null) {
+            try {
+                inputReference = references.resolve(inputReference);
+            } catch (IllegalArgumentException e) {
+                fields.reject("input_reference " + e.getMessage());
+            }
+        }
         String metadataJson = fields.metadataJson();
 
         checkModelAndSize(model, size, fields);

@@ -26,16 +26,16 @@ public final class IngestTransaction implements AutoCloseable {
     private int total;
     private boolean done;
 
-    IngestTransaction(JobStore store, String source, String provider) throws SQLException {
+    IngestTransaction(JobStore store, String source, String sourceRef, String provider) throws SQLException {
         this.store = store;
         this.now = store.now();
         this.connection = store.dataSource().getConnection();
         try {
             connection.setAutoCommit(false);
-            try (PreparedStatement ps = connection.prepareStatement("insert into batch (name, source, source_sha256, "
-                    + "provider, state, total_items, created_at) values (?, ?, '', ?, 'OPEN', 0, ?)",
+            try (PreparedStatement ps = connection.prepareStatement("insert into batch (name, source, source_ref, "
+                    + "source_sha256, provider, state, total_items, created_at) values (?, ?, ?, '', ?, 'OPEN', 0, ?)",
                     Statement.RETURN_GENERATED_KEYS)) {
-                JobStore.bind(ps, "ingesting-" + UUID.randomUUID(), source, provider, now);
+                JobStore.bind(ps, "ingesting-" + UUID.randomUUID(), source, sourceRef, provider, now);
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     keys.next();

@@ -60,8 +60,13 @@ public class JobStore {
     // ---------------------------------------------------------------- ingest
 
     /** Starts one ingest transaction; nothing of it is visible to workers before {@link IngestTransaction#commit}. */
-    public IngestTransaction beginIngest(String source, String provider) throws SQLException {
-        return new IngestTransaction(this, source, provider);
+    /** @param sourceRef identity of the input object ({@code s3://bucket/key#etag}), or null for a dropped file */
+    public IngestTransaction beginIngest(String source, String sourceRef, String provider) throws SQLException {
+        return new IngestTransaction(this, source, sourceRef, provider);
+    }
+
+    public Optional<Batch> findBatchBySourceRef(String sourceRef) throws SQLException {
+        return queryBatches("select * from batch where source_ref = ?", sourceRef).stream().findFirst();
     }
 
     public Optional<Batch> findBatchBySha(String sha256) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.sorabatch.provider.openai;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -7,14 +8,11 @@ import java.net.ConnectException;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -32,6 +30,7 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 
+import dev.sorabatch.ingest.InputReferences;
 import dev.sorabatch.provider.ContentStream;
 import dev.sorabatch.provider.JobStatus;
 import dev.sorabatch.provider.ProviderError;
@@ -63,14 +62,17 @@ public class OpenAiVideoProvider implements VideoProvider {
     private final Map<String, String> modelMap;
     private final CamelContext camel;
     private final ProducerTemplate template;
+    private final InputReferences references;
     private volatile Endpoint endpoint;
 
     /**
      * @param authHeader {@code Authorization} (sends {@code Bearer <key>}) or {@code api-key} (Azure)
      * @param modelMap   request model → wire model, e.g. an Azure deployment name
+     * @param references reads input_reference images
      */
     public OpenAiVideoProvider(CamelContext camel, String name, String baseUrl, String authHeader, String apiKey,
-                               Map<String, String> modelMap) {
+                               Map<String, String> modelMap, InputReferences references) {
+        this.references = references;
         this.name = name;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.authHeader = authHeader;
@@ -322,21 +324,18 @@ public class OpenAiVideoProvider implements VideoProvider {
         return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** A first-frame image: a data URL or a local file (resolved against the input store before this call). */
-    private static void addReference(MultipartEntityBuilder form, String reference) throws ProviderException {
-        if (reference.startsWith("data:")) {
-            int comma = reference.indexOf(',');
-            String meta = reference.substring(5, Math.max(5, comma));
-            String mime = meta.split(";")[0];
-            byte[] bytes = Base64.getDecoder().decode(reference.substring(comma + 1));
-            form.addBinaryBody("input_reference", bytes, ContentType.create(mime), "reference." + mime.replace("image/", ""));
-            return;
-        }
-        Path file = Path.of(reference);
-        if (!Files.isReadable(file)) {
+    /** A first-frame image, read from where the row's input_reference points (resolved at ingest). */
+    private void addReference(MultipartEntityBuilder form, String reference) throws ProviderException {
+        InputReferences.Image image;
+        try {
+            image = references.read(reference);
+        } catch (FileNotFoundException e) {
             throw new ProviderException(Kind.REJECTED, 0, new ProviderError("input_reference_unreadable",
-                    "input_reference " + reference + " cannot be read"), null, null);
+                    "input_reference cannot be read: " + e.getMessage()), null, e);
+        } catch (IOException e) {
+            throw new ProviderException(Kind.RETRYABLE, 0, new ProviderError("input_reference_unavailable",
+                    "input_reference could not be read now: " + e.getMessage()), null, e);
         }
-        form.addBinaryBody("input_reference", file.toFile(), ContentType.DEFAULT_BINARY, file.getFileName().toString());
+        form.addBinaryBody("input_reference", image.bytes(), ContentType.create(image.contentType()), image.fileName());
     }
 }

@@ -1,0 +1,115 @@
+package dev.sorabatch.ingest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.SQLException;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.aws2.s3.AWS2S3Constants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import dev.sorabatch.run.RunControl;
+
+/**
+ * {@code sora.input=s3://<bucket>/<prefix>}: objects directly under the prefix become batches, exactly like files
+ * dropped in the input folder. The camel-aws2-s3 consumer lists them (delimiter '/', so sub-folders such as
+ * {@code images/} and the done and error prefixes are not taken) and hands over each body as a stream; nothing is
+ * deleted by the consumer. After the rows are committed this source moves the object to the done prefix; an
+ * unreadable object moves to the error prefix with {@code <name>.error.json} beside it. An object already committed
+ * (same key and ETag, say after a crash before the move) is not read again, only moved.
+ */
+public class BucketSource implements InputSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BucketSource.class);
+
+    private final BatchIngestor ingestor;
+    private final RunControl run;
+    private final S3Client s3;
+    private final String bucket;
+    private final String prefix;
+    private final String donePrefix;
+    private final String errorPrefix;
+    private final Polling polling;
+
+    /** @param prefix key prefix: empty, or ending with '/' (see {@link #folderPrefix}) */
+    public BucketSource(BatchIngestor ingestor, RunControl run, S3Client s3, String bucket, String prefix,
+                        String donePrefix, String errorPrefix, Polling polling) {
+        this.ingestor = ingestor;
+        this.run = run;
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.prefix = folderPrefix(prefix);
+        this.donePrefix = folderPrefix(donePrefix);
+        this.errorPrefix = folderPrefix(errorPrefix);
+        this.polling = polling;
+    }
+
+    @Override
+    public String endpointUri() {
+        // a few objects per poll: the consumer opens every listed object's stream before the first is processed
+        return "aws2-s3://" + bucket + "?amazonS3Client=#s3Client" + (prefix.isEmpty() ? "" : "&prefix=RAW(" + prefix + ")")
+                + "&delimiter=/&includeBody=false&deleteAfterRead=false&moveAfterRead=false&maxMessagesPerPoll=5&"
+                + polling.options();
+    }
+
+    @Override
+    public void ingest(Exchange exchange) throws IOException, SQLException {
+        Message message = exchange.getMessage();
+        InputStream body = message.getBody(InputStream.class);
+        if (body == null) {
+            run.sourceIdle();
+            return;
+        }
+        String key = message.getHeader(AWS2S3Constants.KEY, String.class);
+        if (key.endsWith("/")) { // a folder placeholder
+            abort(body);
+            return;
+        }
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        String source = "s3://" + bucket + "/" + key;
+        String sourceRef = source + "#" + etag(message.getHeader(AWS2S3Constants.E_TAG, String.class));
+        try (InputStream in = body) {
+            if (ingestor.seen(sourceRef)) {
+                LOG.info("{} was committed before; moving it to {}", source, donePrefix);
+                abort(body);
+            } else {
+                ingestor.ingest(name, source, sourceRef, ReferenceResolver.bucket(bucket, prefix), in);
+            }
+            move(key, donePrefix + name);
+        } catch (BadFileException e) {
+            LOG.warn("Set aside {}: {}", source, e.getMessage());
+            s3.putObject(b -> b.bucket(bucket).key(errorPrefix + name + ".error.json").contentType("application/json"),
+                    RequestBody.fromBytes(BatchIngestor.errorReport(source, e.getMessage(),
+                            "fix the object and upload it under s3://" + bucket + "/" + prefix + " again")));
+            move(key, errorPrefix + name);
+            run.fileSetAside();
+        }
+    }
+
+    private void move(String from, String to) {
+        s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(from).destinationBucket(bucket).destinationKey(to));
+        s3.deleteObject(b -> b.bucket(bucket).key(from));
+    }
+
+    /** Ends a stream that will not be read to the end without draining it. */
+    static void abort(InputStream body) {
+        if (body instanceof ResponseInputStream<?> response) {
+            response.abort();
+        }
+    }
+
+    /** ETags come quoted from S3 and bare in event notifications. */
+    static String etag(String etag) {
+        return etag == null ? "" : etag.replace("\"", "");
+    }
+
+    static String folderPrefix(String prefix) {
+        String p = prefix == null ? "" : prefix.replaceAll("^/+", "");
+        return p.isEmpty() || p.endsWith("/") ? p : p + "/";
+    }
+}
