@@ -69,8 +69,9 @@ public final class S3Events {
                 continue;
             }
             JsonNode s3 = record.path("s3");
+            String bucket = required(s3, "bucket", "name");
             String key = URLDecoder.decode(required(s3, "object", "key"), StandardCharsets.UTF_8);
-            refs.add(new ObjectRef(required(s3, "bucket", "name"), key, s3.path("object").path("eTag").asText("")));
+            refs.add(new ObjectRef(bucket, key, s3.path("object").path("eTag").asText("")));
         }
         return refs;
     }
