@@ -1,0 +1,157 @@
+package dev.sorabatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import dev.sorabatch.aws.S3Server;
+import dev.sorabatch.aws.TestAws;
+import dev.sorabatch.output.Hashing;
+import dev.sorabatch.provider.Variant;
+
+/** S3 in, S3 out: a bucket prefix as the input, another bucket as the output, on an S3 server in this JVM. */
+class BucketPipelineTest {
+
+    @TempDir
+    static Path dir;
+
+    static S3Server server;
+    static S3Client s3;
+    static Pipeline pipeline;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = S3Server.inMemory().start();
+        s3 = TestAws.clients(server, null).s3();
+        s3.createBucket(b -> b.bucket("prompts"));
+        s3.createBucket(b -> b.bucket("videos"));
+        pipeline = Pipeline.start(dir, Map.of(
+                "sora.input", "s3://prompts/incoming",
+                "sora.output", "s3://videos/generated",
+                "sora.aws.s3.endpoint", server.endpoint(),
+                "sora.aws.s3.path-style", "true"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        pipeline.close();
+        s3.close();
+        server.close();
+    }
+
+    @Test
+    void promptObjectBecomesVideosAndManifestInTheOutputBucket() throws Exception {
+        String key = "incoming/spring promo été.csv";
+        put(key, "id,prompt,seconds\r\nfox,A fox at dawn,4\r\nowl,An owl at night,8\r\nbad,,4\r\n");
+
+        JsonNode manifest = awaitManifestOf("s3://prompts/" + key);
+        assertThat(manifest.path("counts").path("stored").asInt()).isEqualTo(2);
+        assertThat(manifest.path("counts").path("rejected").asInt()).isEqualTo(1);
+        assertThat(manifest.path("source").asText()).isEqualTo("s3://prompts/" + key);
+
+        String expectedSha = pipeline.simulator().sha256(Variant.VIDEO);
+        for (JsonNode item : manifest.path("items")) {
+            if (item.path("status").asText().equals("stored")) {
+                byte[] video = get("videos", "generated/" + manifest.path("batch_id").asText() + "/" + item.path("video").asText());
+                assertThat(Hashing.hex(Hashing.sha256().digest(video))).isEqualTo(expectedSha).isEqualTo(item.path("sha256").asText());
+            }
+        }
+        assertThat(keys("prompts", "")).contains("done/spring promo été.csv").doesNotContain(key);
+    }
+
+    @Test
+    void manifestJsonIsWrittenLastSoConsumersCanTriggerOnIt() throws Exception {
+        put("incoming/ordering.jsonl", "{\"id\":\"a\",\"prompt\":\"A red kite\"}\n{\"id\":\"b\",\"prompt\":\"A blue kite\"}\n");
+        // watch the batch folder until manifest.json appears: everything it names must already be there
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> keys("videos", "generated/ordering/").contains("generated/ordering/manifest.json"));
+        Set<String> present = keys("videos", "generated/ordering/");
+        JsonNode manifest = Pipeline.JSON.readTree(get("videos", "generated/ordering/manifest.json"));
+        assertThat(present).contains("generated/ordering/manifest.csv");
+        for (JsonNode item : manifest.path("items")) {
+            assertThat(present).contains("generated/ordering/" + item.path("video").asText(),
+                    "generated/ordering/" + item.path("thumbnail").asText());
+        }
+    }
+
+    @Test
+    void unreadableObjectMovesToTheErrorPrefixWithAReport() throws Exception {
+        byte[] noise = new byte[4096];
+        new Random(7).nextBytes(noise);
+        s3.putObject(b -> b.bucket("prompts").key("incoming/noise.csv"), RequestBody.fromBytes(noise));
+        put("incoming/after-noise.json", "[{\"id\":\"x\",\"prompt\":\"A quiet harbour\"}]");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> keys("prompts", "error/").contains("error/noise.csv.error.json"));
+        JsonNode report = Pipeline.JSON.readTree(get("prompts", "error/noise.csv.error.json"));
+        assertThat(report.path("file").asText()).isEqualTo("s3://prompts/incoming/noise.csv");
+        assertThat(report.path("error").asText()).isNotBlank();
+        assertThat(keys("prompts", "")).contains("error/noise.csv").doesNotContain("incoming/noise.csv");
+        assertThat(awaitManifest("after-noise", "generated/").path("counts").path("stored").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void anObjectAlreadyCommittedIsMovedWithoutASecondBatch() throws Exception {
+        String content = "[{\"id\":\"once\",\"prompt\":\"A paper boat\"}]";
+        put("incoming/once.json", content);
+        awaitManifest("once", "generated/");
+        int jobs = pipeline.simulator().stats().jobsPerPrompt().getOrDefault("A paper boat", 0);
+
+        // the same object (same key, same ETag) seen again, as after a crash between commit and move
+        put("incoming/once.json", content);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !keys("prompts", "incoming/").contains("incoming/once.json"));
+        assertThat(pipeline.store().findBatch("once-2")).isEmpty();
+        assertThat(pipeline.simulator().stats().jobsPerPrompt().get("A paper boat")).isEqualTo(jobs).isEqualTo(1);
+    }
+
+    private static void put(String key, String content) {
+        s3.putObject(b -> b.bucket("prompts").key(key).contentType("text/plain"),
+                RequestBody.fromString(content, StandardCharsets.UTF_8));
+    }
+
+    private static byte[] get(String bucket, String key) {
+        return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+    }
+
+    static Set<String> keys(String bucket, String prefix) {
+        return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream().map(S3Object::key)
+                .collect(Collectors.toSet());
+    }
+
+    private static JsonNode awaitManifest(String batch, String outputPrefix) throws Exception {
+        String key = outputPrefix + batch + "/manifest.json";
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> keys("videos", outputPrefix + batch + "/").contains(key));
+        return Pipeline.JSON.readTree(get("videos", key));
+    }
+
+    /** The manifest whose source is the given object, whatever its batch is called. */
+    private static JsonNode awaitManifestOf(String source) {
+        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            for (String key : keys("videos", "generated/")) {
+                if (key.endsWith("/manifest.json")) {
+                    JsonNode manifest = Pipeline.JSON.readTree(get("videos", key));
+                    if (manifest.path("source").asText().equals(source)) {
+                        return manifest;
+                    }
+                }
+            }
+            return null;
+        }, m -> m != null);
+    }
+}
