@@ -60,6 +60,10 @@ final class Pipeline implements AutoCloseable {
         return new Pipeline(dir, main);
     }
 
+    org.apache.camel.CamelContext camel() {
+        return main.getCamelContext();
+    }
+
     SimulatorServer simulator() {
         return main.getCamelContext().getRegistry().lookupByNameAndType("simulator", SimulatorServer.class);
     }
