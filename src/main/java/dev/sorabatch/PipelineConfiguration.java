@@ -224,6 +224,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                 .lostResponseShare(s.decimal("sora.simulator.lost-response-share", 0, 1))
                 .failureShare(s.decimal("sora.simulator.failure-share", 0, 1))
                 .contentExpiry(Duration.ofMillis(s.millis("sora.simulator.content-expiry")))
+                .largeVideoBytes(Long.parseLong(s.text("sora.simulator.video-bytes", "0")))
                 .blockedWord(s.text("sora.simulator.blocked-word", "").isEmpty() ? null : s.text("sora.simulator.blocked-word"));
     }
 

@@ -13,9 +13,14 @@ final class ChildPipeline {
     }
 
     static Process start(Path workDir, Map<String, String> settings, Path log) throws IOException {
+        return start(workDir, "256m", settings, log);
+    }
+
+    /** @param maxHeap the child's -Xmx, e.g. 128m */
+    static Process start(Path workDir, String maxHeap, Map<String, String> settings, Path log) throws IOException {
         String jar = System.getProperty("sora.jar", Path.of("target/sora-batch.jar").toAbsolutePath().toString());
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + maxHeap));
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar));
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
