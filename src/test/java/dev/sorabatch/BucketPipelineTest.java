@@ -119,6 +119,26 @@ class BucketPipelineTest {
         assertThat(pipeline.simulator().stats().jobsPerPrompt().get("A paper boat")).isEqualTo(jobs).isEqualTo(1);
     }
 
+    @Test
+    void inputReferencesAreReadFromTheInputBucket() throws Exception {
+        byte[] png = getClass().getResourceAsStream("/simulator/thumbnail.webp").readAllBytes();
+        s3.putObject(b -> b.bucket("prompts").key("incoming/images/first frame.webp"), RequestBody.fromBytes(png));
+        put("incoming/with-image.json", """
+                [{"id":"framed","prompt":"A lighthouse from its first frame","input_reference":"images/first frame.webp"},
+                 {"id":"missing","prompt":"A moon from a missing frame","input_reference":"images/nope.webp"},
+                 {"id":"escape","prompt":"A file outside the store","input_reference":"../secret.webp"}]""");
+
+        JsonNode manifest = awaitManifest("with-image", "generated/");
+        Map<String, JsonNode> items = new java.util.HashMap<>();
+        manifest.path("items").forEach(i -> items.put(i.path("id").asText(), i));
+        assertThat(items.get("framed").path("status").asText()).isEqualTo("stored");
+        assertThat(items.get("missing").path("status").asText()).isEqualTo("failed");
+        assertThat(items.get("missing").path("error").path("code").asText()).isEqualTo("input_reference_unreadable");
+        assertThat(items.get("escape").path("status").asText()).isEqualTo("rejected");
+        assertThat(items.get("escape").path("error").path("message").asText()).contains("input_reference");
+        assertThat(keys("prompts", "incoming/")).contains("incoming/images/first frame.webp"); // images stay put
+    }
+
     private static String sha256(byte[] bytes) {
         java.security.MessageDigest digest = Hashing.sha256();
         digest.update(bytes);
