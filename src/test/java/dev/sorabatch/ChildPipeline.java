@@ -7,17 +7,17 @@ import java.util.List;
 import java.util.Map;
 
 /** The packaged pipeline ({@code target/sora-batch.jar}) as a separate JVM, as a user runs it. */
-final class ChildPipeline {
+public final class ChildPipeline {
 
     private ChildPipeline() {
     }
 
-    static Process start(Path workDir, Map<String, String> settings, Path log) throws IOException {
+    public static Process start(Path workDir, Map<String, String> settings, Path log) throws IOException {
         return start(workDir, "256m", settings, log);
     }
 
     /** @param maxHeap the child's -Xmx, e.g. 128m */
-    static Process start(Path workDir, String maxHeap, Map<String, String> settings, Path log) throws IOException {
+    public static Process start(Path workDir, String maxHeap, Map<String, String> settings, Path log) throws IOException {
         String jar = System.getProperty("sora.jar", Path.of("target/sora-batch.jar").toAbsolutePath().toString());
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + maxHeap));
