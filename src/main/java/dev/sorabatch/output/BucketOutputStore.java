@@ -4,8 +4,12 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 
@@ -28,8 +32,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  *
  * <p>The {@link software.amazon.awssdk.services.s3.S3Client} is the registry bean {@value #CLIENT_BEAN}. Every
  * failure to store (no such bucket, server down, 5xx, a body shorter than declared) is an {@link IOException}, for
- * the caller's retry. The SDK retries a failed request itself only when it can re-send the body: from a spool file,
- * or when no more than 128 KiB of a streamed body had gone out.
+ * the caller's retry. The SDK retries a failed request itself only when it can re-send the body: always from a
+ * spool file, and from a streamed body only if no more than 128 KiB of it had gone out.
  */
 public class BucketOutputStore implements OutputStore {
 
@@ -48,7 +52,7 @@ public class BucketOutputStore implements OutputStore {
     /**
      * @param producer   sends to the aws2-s3 endpoint; its CamelContext has the {@value #CLIENT_BEAN} bean
      * @param bucket     an existing bucket (it is not created)
-     * @param prefix     key prefix without leading or trailing slash; empty for none
+     * @param prefix     key prefix, e.g. {@code sora/out}; slashes at either end are dropped; empty for none
      * @param partSizeMb objects of this size or more are uploaded in parts of this size; at least 5
      * @param tempDir    where bodies of unknown length are spooled before upload (created if missing)
      */
@@ -132,15 +136,17 @@ public class BucketOutputStore implements OutputStore {
             try (OutputStream out = Files.newOutputStream(spool)) {
                 bytes = in.transferTo(out);
             }
-            upload(key, spool.toFile(), bytes, contentType);
+            try (Rewindable file = new Rewindable(FileChannel.open(spool, StandardOpenOption.READ))) {
+                upload(key, file, bytes, contentType);
+            }
             return new StoredObject(relativePath, bytes, Hashing.hex(in.getMessageDigest()));
         } finally {
             Files.deleteIfExists(spool);
         }
     }
 
-    /** {@code body} is an InputStream of exactly {@code length} bytes, or a File. */
-    private void upload(String key, Object body, long length, String contentType) throws IOException {
+    /** {@code body} has exactly {@code length} bytes. */
+    private void upload(String key, InputStream body, long length, String contentType) throws IOException {
         Exchange result;
         try {
             result = producer.send(endpointUri, exchange -> {
@@ -192,6 +198,68 @@ public class BucketOutputStore implements OutputStore {
             to--;
         }
         return s.substring(from, to);
+    }
+
+    /**
+     * A spool file read as a stream that can be reset to any mark, so the SDK may re-send any request of the
+     * upload, a whole PUT or one part. (Given a File, the producer would read a multipart upload's parts from a
+     * plain FileInputStream, and the SDK could retry none of them.)
+     */
+    private static final class Rewindable extends InputStream {
+
+        private final FileChannel file;
+        private long mark;
+
+        Rewindable(FileChannel file) {
+            this.file = file;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            return length == 0 ? 0 : file.read(ByteBuffer.wrap(buffer, offset, length));
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = Math.max(0, Math.min(n, file.size() - file.position()));
+            file.position(file.position() + skipped);
+            return skipped;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return (int) Math.min(Integer.MAX_VALUE, file.size() - file.position());
+        }
+
+        @Override
+        public boolean markSupported() {
+            return true;
+        }
+
+        @Override
+        public synchronized void mark(int readLimit) {
+            try {
+                mark = file.position();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public synchronized void reset() throws IOException {
+            file.position(mark);
+        }
+
+        @Override
+        public void close() throws IOException {
+            file.close();
+        }
     }
 
     /**

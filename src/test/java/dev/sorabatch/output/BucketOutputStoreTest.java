@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.sorabatch.aws.AwsClients;
 import dev.sorabatch.aws.S3Server;
 import dev.sorabatch.aws.TestAws;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -223,25 +225,26 @@ class BucketOutputStoreTest {
 
     @Test
     void serverErrorIsAnIOException() throws Exception {
+        // accepts the bucket check, starting and aborting multipart uploads; fails every PUT (object or part)
         HttpServer failing = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         List<String> requests = new CopyOnWriteArrayList<>();
         failing.createContext("/", exchange -> {
-            requests.add(exchange.getRequestMethod());
+            String method = exchange.getRequestMethod();
+            requests.add(method);
             exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
-            if (exchange.getRequestMethod().equals("HEAD")) { // the endpoint's bucket check
-                exchange.sendResponseHeaders(200, -1);
-            } else {
-                byte[] error = ("<Error><Code>InternalError</Code><Message>We encountered an internal error."
-                        + "</Message></Error>").getBytes(StandardCharsets.UTF_8);
-                exchange.sendResponseHeaders(500, error.length);
-                exchange.getResponseBody().write(error);
+            switch (method) {
+                case "HEAD", "DELETE" -> exchange.sendResponseHeaders(method.equals("HEAD") ? 200 : 204, -1);
+                case "POST" -> respond(exchange, 200, "<InitiateMultipartUploadResult><Bucket>media</Bucket>"
+                        + "<Key>k</Key><UploadId>u1</UploadId></InitiateMultipartUploadResult>");
+                default -> respond(exchange, 500,
+                        "<Error><Code>InternalError</Code><Message>We encountered an internal error.</Message></Error>");
             }
             exchange.close();
         });
         failing.start();
         TestAws.useTestCredentials();
-        S3Client client = new dev.sorabatch.aws.AwsClients(TestAws.REGION,
-                "http://127.0.0.1:" + failing.getAddress().getPort(), "", true).s3();
+        S3Client client = new AwsClients(TestAws.REGION, "http://127.0.0.1:" + failing.getAddress().getPort(), "", true)
+                .s3();
         try (CamelContext other = camelWith(client)) {
             BucketOutputStore store = new BucketOutputStore(other.createProducerTemplate(), "media", "", 5, temp);
             // a short streamed body is kept for the SDK's own retries
@@ -250,23 +253,34 @@ class BucketOutputStoreTest {
                     .hasMessageContaining("could not store s3://media/b1/a.txt: We encountered an internal error.")
                     .hasMessageContaining("Status Code: 500");
             assertThat(requests).filteredOn("PUT"::equals).hasSizeGreaterThan(1);
-            // a longer one cannot be re-sent: one attempt
+
+            // a part of a streamed body cannot be re-sent: one attempt, then the upload is aborted
             requests.clear();
-            assertThatThrownBy(() -> store.write("b1", "b.bin", new Generated(MB, 3), MB, "video/mp4"))
+            assertThatThrownBy(() -> store.write("b1", "b.mp4", new Generated(6L * MB, 3), 6L * MB, "video/mp4"))
                     .isInstanceOf(IOException.class)
-                    .hasMessageContaining("could not store s3://media/b1/b.bin: a request failed after " + MB
+                    .hasMessageContaining("could not store s3://media/b1/b.mp4: a request failed after " + 5 * MB
                             + " bytes of the streamed body had been sent");
-            assertThat(requests).filteredOn("PUT"::equals).hasSize(1);
-            // a spooled body can always be re-sent
-            requests.clear();
-            assertThatThrownBy(() -> store.write("b1", "c.bin", new Generated(MB, 3), -1, "video/mp4"))
-                    .isInstanceOf(IOException.class)
-                    .hasMessageContaining("could not store s3://media/b1/c.bin: We encountered an internal error.");
-            assertThat(requests).filteredOn("PUT"::equals).hasSizeGreaterThan(1);
+            assertThat(requests).containsExactly("POST", "PUT", "DELETE");
+
+            // a spooled body can always be re-sent, a whole object or a part
+            for (long size : new long[] {MB, 6L * MB}) {
+                requests.clear();
+                assertThatThrownBy(() -> store.write("b1", "c.mp4", new Generated(size, 3), -1, "video/mp4"))
+                        .isInstanceOf(IOException.class)
+                        .hasMessageContaining("could not store s3://media/b1/c.mp4: We encountered an internal error.");
+                assertThat(requests).filteredOn("PUT"::equals).hasSizeGreaterThan(1);
+            }
+            assertThat(requests).startsWith("POST").endsWith("DELETE");
         } finally {
             client.close();
             failing.stop(0);
         }
+    }
+
+    private static void respond(HttpExchange exchange, int status, String xml) throws IOException {
+        byte[] body = xml.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(status, body.length);
+        exchange.getResponseBody().write(body);
     }
 
     @Test
