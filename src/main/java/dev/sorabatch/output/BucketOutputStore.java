@@ -216,8 +216,8 @@ public class BucketOutputStore implements OutputStore {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            ByteBuffer one = ByteBuffer.allocate(1);
+            return file.read(one) < 1 ? -1 : one.get(0) & 0xff;
         }
 
         @Override
