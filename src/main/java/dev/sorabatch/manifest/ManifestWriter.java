@@ -67,7 +67,7 @@ public class ManifestWriter {
 
     private void publish(Batch batch, Path file, String name, String contentType) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            output.write(batch.name(), name, in, contentType);
+            output.write(batch.name(), name, in, Files.size(file), contentType);
         }
     }
 

@@ -64,7 +64,8 @@ public class FetchWorker {
         String jobId = item.providerJobId();
         try {
             StoredObject video = provider.download(jobId, Variant.VIDEO, content ->
-                    output.write(batch, "videos/" + item.itemKey() + ".mp4", content.body(), Variant.VIDEO.contentType()));
+                    output.write(batch, "videos/" + item.itemKey() + ".mp4", content.body(), content.length(),
+                            Variant.VIDEO.contentType()));
             String thumbnail = thumbnails ? fetchThumbnail(batch, item) : null;
             store.markStored(item.id(), video.path(), thumbnail, video.bytes(), video.sha256());
         } catch (ProviderException e) {
@@ -88,7 +89,7 @@ public class FetchWorker {
         try {
             return provider.download(item.providerJobId(), Variant.THUMBNAIL, content -> output.write(batch,
                     "thumbnails/" + item.itemKey() + "." + imageExtension(content.contentType()), content.body(),
-                    content.contentType())).path();
+                    content.length(), content.contentType())).path();
         } catch (ProviderException e) {
             if (e.kind() == ProviderException.Kind.NOT_FOUND) {
                 LOG.warn("No thumbnail for {}: {}", item.itemKey(), e.getMessage());

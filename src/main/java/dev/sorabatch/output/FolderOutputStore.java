@@ -9,7 +9,10 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.util.UUID;
 
-/** Output to a local folder: written to a temporary sibling, then renamed into place atomically. */
+/**
+ * Output to a local folder: written to a temporary sibling, then renamed into place atomically. The declared length
+ * is not needed here.
+ */
 public class FolderOutputStore implements OutputStore {
 
     private final Path root;
@@ -19,7 +22,7 @@ public class FolderOutputStore implements OutputStore {
     }
 
     @Override
-    public StoredObject write(String batch, String relativePath, InputStream body, String contentType)
+    public StoredObject write(String batch, String relativePath, InputStream body, long length, String contentType)
             throws IOException {
         Path target = resolve(batch, relativePath);
         Files.createDirectories(target.getParent());
@@ -41,13 +44,7 @@ public class FolderOutputStore implements OutputStore {
         return resolve(batch, relativePath).toString();
     }
 
-    /** Ids are sanitised at ingest; this is the last line of defence against a path leaving the batch folder. */
     private Path resolve(String batch, String relativePath) {
-        Path batchDir = root.resolve(batch).normalize();
-        Path target = batchDir.resolve(relativePath).normalize();
-        if (!batchDir.getParent().equals(root) || !target.startsWith(batchDir)) {
-            throw new IllegalArgumentException("output path escapes the batch folder: " + batch + "/" + relativePath);
-        }
-        return target;
+        return root.resolve(OutputPaths.inBatch(batch, relativePath));
     }
 }

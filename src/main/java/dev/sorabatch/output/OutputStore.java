@@ -10,7 +10,16 @@ import java.io.InputStream;
  */
 public interface OutputStore {
 
-    StoredObject write(String batch, String relativePath, InputStream body, String contentType) throws IOException;
+    /**
+     * @param batch        the batch's folder name: one path segment
+     * @param relativePath where in the batch folder, {@code /}-separated, e.g. {@code videos/<key>.mp4}
+     * @param body         read to its end; the caller closes it
+     * @param length       the body's size in bytes when known (e.g. from a Content-Length), else -1
+     * @throws IllegalArgumentException if the path would leave the batch folder
+     * @throws IOException              if the object could not be stored (the caller may retry)
+     */
+    StoredObject write(String batch, String relativePath, InputStream body, long length, String contentType)
+            throws IOException;
 
     /** A human-readable location for logs, e.g. the absolute folder of a batch. */
     String location(String batch, String relativePath);

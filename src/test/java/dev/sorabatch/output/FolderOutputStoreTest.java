@@ -20,7 +20,7 @@ class FolderOutputStoreTest {
     void writesAtomicallyAndReportsSizeAndSha256(@TempDir Path root) throws IOException {
         FolderOutputStore store = new FolderOutputStore(root);
         byte[] body = "not really a video".getBytes(StandardCharsets.UTF_8);
-        StoredObject stored = store.write("b1", "videos/x.mp4", new ByteArrayInputStream(body), "video/mp4");
+        StoredObject stored = store.write("b1", "videos/x.mp4", new ByteArrayInputStream(body), body.length, "video/mp4");
 
         assertThat(stored.bytes()).isEqualTo(body.length);
         java.security.MessageDigest digest = Hashing.sha256();
@@ -46,7 +46,7 @@ class FolderOutputStoreTest {
                 return 'x';
             }
         };
-        assertThatThrownBy(() -> store.write("b1", "videos/y.mp4", failing, "video/mp4")).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> store.write("b1", "videos/y.mp4", failing, -1, "video/mp4")).isInstanceOf(IOException.class);
         assertThat(root.resolve("b1/videos/y.mp4")).doesNotExist();
         assertThat(root.resolve("b1/videos").toFile().list()).isEmpty();
     }
@@ -54,9 +54,9 @@ class FolderOutputStoreTest {
     @Test
     void pathsCannotLeaveTheBatchFolder(@TempDir Path root) {
         FolderOutputStore store = new FolderOutputStore(root);
-        assertThatThrownBy(() -> store.write("b1", "../b2/videos/x.mp4", InputStream.nullInputStream(), "video/mp4"))
+        assertThatThrownBy(() -> store.write("b1", "../b2/videos/x.mp4", InputStream.nullInputStream(), 0, "video/mp4"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> store.write("..", "x.mp4", InputStream.nullInputStream(), "video/mp4"))
+        assertThatThrownBy(() -> store.write("..", "x.mp4", InputStream.nullInputStream(), 0, "video/mp4"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
