@@ -28,6 +28,7 @@ import dev.sorabatch.ingest.ValidationRules;
 import dev.sorabatch.manifest.CostEstimate;
 import dev.sorabatch.manifest.Finalizer;
 import dev.sorabatch.manifest.ManifestWriter;
+import dev.sorabatch.output.BucketOutputStore;
 import dev.sorabatch.output.FetchWorker;
 import dev.sorabatch.output.FolderOutputStore;
 import dev.sorabatch.output.OutputStore;
@@ -81,7 +82,7 @@ public class PipelineConfiguration implements CamelConfiguration {
             }
         });
 
-        OutputStore output = output(s);
+        OutputStore output = output(camel, s, aws);
         RetryPolicy retry = new RetryPolicy(s.millis("sora.retry.initial-delay"), s.decimal("sora.retry.multiplier", 1, 10),
                 s.decimal("sora.retry.jitter", 0, 1), s.millis("sora.retry.max-delay"), s.millis("sora.retry.retry-after-cap"),
                 s.integer("sora.retry.max-attempts", 1));
@@ -228,12 +229,20 @@ public class PipelineConfiguration implements CamelConfiguration {
                 .blockedWord(s.text("sora.simulator.blocked-word", "").isEmpty() ? null : s.text("sora.simulator.blocked-word"));
     }
 
-    private static OutputStore output(Settings s) {
+    /** Reads {@code sora.output}: file:<folder> or s3://<bucket>/<prefix>. */
+    private static OutputStore output(CamelContext camel, Settings s, Aws aws) {
         String output = s.text("sora.output");
         if (output.startsWith("file:")) {
             return new FolderOutputStore(Path.of(output.substring("file:".length())));
         }
-        throw new Settings.SettingException("sora.output", "must be file:<folder>, got '" + output + "'");
+        if (output.startsWith("s3://") && output.length() > "s3://".length()) {
+            aws.s3();
+            return BucketOutputStore.forUri(camel.createProducerTemplate(), output,
+                    s.integer("sora.output.s3.part-size-mb", BucketOutputStore.MIN_PART_SIZE_MB),
+                    Path.of(s.text("sora.data-dir"), "tmp"));
+        }
+        throw new Settings.SettingException("sora.output",
+                "must be file:<folder> or s3://<bucket>/<prefix>, got '" + output + "'");
     }
 
     private static ValidationRules rules(Settings s) {

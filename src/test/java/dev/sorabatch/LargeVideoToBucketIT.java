@@ -57,7 +57,6 @@ class LargeVideoToBucketIT {
             HeadObjectResponse head = s3.headObject(b -> b.bucket("videos").key(key));
             assertThat(head.contentLength()).isEqualTo(VIDEO_BYTES);
             assertThat(head.contentType()).isEqualTo("video/mp4");
-            assertThat(head.eTag()).as("multipart upload ETag").matches("\"?[0-9a-f]+-\\d+\"?");
             assertThat(item.path("bytes").asLong()).isEqualTo(VIDEO_BYTES);
             DigestInputStream stored = new DigestInputStream(s3.getObject(b -> b.bucket("videos").key(key)), Hashing.sha256());
             try (InputStream in = stored) {
