@@ -39,10 +39,12 @@ public class JobStore {
 
     private final DataSource dataSource;
     private final Clock clock;
+    private final GroupCommit writes;
 
     public JobStore(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
         this.clock = clock;
+        this.writes = new GroupCommit(dataSource);
     }
 
     public void migrate() {
@@ -88,7 +90,7 @@ public class JobStore {
         long now = now();
         return claim(ItemState.PENDING, limit, owner, "update item set state = 'SUBMITTING', lease_owner = ?, "
                 + "submitting_at = ?, attempts = attempts + 1, next_attempt_at = ? "
-                + "where id = ? and state = 'PENDING' and next_attempt_at = ?", (ps, item) -> {
+                + "where id = ? and state = 'PENDING' and next_attempt_at + 0 = ?", (ps, item) -> {
                     ps.setString(1, owner);
                     ps.setLong(2, now);
                     ps.setLong(3, now + leaseMillis);
@@ -101,7 +103,7 @@ public class JobStore {
     public List<Item> claimDue(ItemState state, int limit, long leaseMillis, String owner) throws SQLException {
         long now = now();
         return claim(state, limit, owner, "update item set next_attempt_at = ?, lease_owner = ? "
-                + "where id = ? and state = ? and next_attempt_at = ?", (ps, item) -> {
+                + "where id = ? and state = ? and next_attempt_at + 0 = ?", (ps, item) -> {
                     ps.setLong(1, now + leaseMillis);
                     ps.setString(2, owner);
                     ps.setLong(3, item.id());
@@ -116,7 +118,9 @@ public class JobStore {
 
     /**
      * Selects due rows and moves each with a compare-and-set, all in one transaction (one commit however many
-     * rows); a row another worker moved first is skipped.
+     * rows); a row another worker moved first is skipped. The compare-and-set writes {@code next_attempt_at + 0}
+     * so that H2 finds the row by its primary key: on the plain column it picks the (state, next_attempt_at)
+     * index and scans every row due at that instant, e.g. a whole freshly ingested batch, for each claim.
      */
     private List<Item> claim(ItemState state, int limit, String owner, String update, Binder binder,
                              java.util.function.UnaryOperator<Item> claimed, long now) throws SQLException {
@@ -384,11 +388,9 @@ public class JobStore {
 
     // ---------------------------------------------------------------- JDBC plumbing
 
+    /** One row update, committed before this returns (together with those of other threads: {@link GroupCommit}). */
     int update(String sql, Object... args) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            return ps.executeUpdate();
-        }
+        return writes.update(sql, args);
     }
 
     private int queryInt(String sql, Object... args) throws SQLException {
