@@ -111,16 +111,19 @@ public final class Bench {
                 sim -> sim.createsPerMinute(300).createsBurst(5)
                         .generationTime(Duration.ofSeconds(smoke ? 2 : 10), Duration.ofSeconds(smoke ? 4 : 30)),
                 Map.of("sora.rate.requests-per-minute", "300",
-                        "sora.max-in-flight", "1000"),
+                        "sora.rate.burst", "4",
+                        "sora.max-in-flight", "1000",
+                        "sora.poll.initial-interval", smoke ? "2s" : "10s"),
                 Kind.BATCH, smoke ? 60 : 600));
         all.add(new Scenario("concurrency", "concurrency-bound: " + n12 + " items, provider in-flight limit "
                 + (smoke ? 5 : 30) + ", generation " + (smoke ? "2-4 s" : "10-30 s"), n12,
                 sim -> sim.maxInFlight(smoke ? 5 : 30)
                         .generationTime(Duration.ofSeconds(smoke ? 2 : 10), Duration.ofSeconds(smoke ? 4 : 30)),
-                Map.of("sora.rate.requests-per-minute", "6000",
-                        "sora.rate.burst", "100",
+                Map.of("sora.rate.requests-per-minute", "600",
+                        "sora.rate.burst", smoke ? "5" : "30",
                         // above the provider's limit on purpose: the pipeline must find the provider's ceiling
-                        "sora.max-in-flight", smoke ? "10" : "60"),
+                        "sora.max-in-flight", smoke ? "8" : "40",
+                        "sora.poll.initial-interval", smoke ? "2s" : "10s"),
                 Kind.BATCH, smoke ? 60 : 900));
         int n3 = smoke ? 300 : 5000;
         all.add(new Scenario("overhead", "overhead: " + n3 + " items, instant simulator, no limits, small MP4", n3,
@@ -166,6 +169,12 @@ public final class Bench {
             settings.put("sora.input.settle-time", "100");
             settings.put("sora.progress.interval", "10s");
             settings.putAll(s.pipeline());
+            // extra pipeline settings for experiments: -Dbench.set=key=value,key=value
+            for (String kv : System.getProperty("bench.set", "").split(",")) {
+                if (kv.contains("=")) {
+                    settings.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+                }
+            }
             ChildJvm child = ChildJvm.start(jar, dir, "256m", settings);
             try (child) {
                 child.awaitStarted(60_000);
