@@ -105,25 +105,25 @@ public final class Bench {
 
     static List<Scenario> scenarios(boolean smoke, List<String> only) {
         List<Scenario> all = new ArrayList<>();
-        int n12 = smoke ? 30 : 300;
+        int n12 = smoke ? 20 : 300;
         all.add(new Scenario("rate", "rate-bound: " + n12 + " items, provider 300 creates/min, generation "
-                + (smoke ? "2-4 s" : "10-30 s"), n12,
+                + (smoke ? "1-2 s" : "10-30 s"), n12,
                 sim -> sim.createsPerMinute(300).createsBurst(5)
-                        .generationTime(Duration.ofSeconds(smoke ? 2 : 10), Duration.ofSeconds(smoke ? 4 : 30)),
+                        .generationTime(Duration.ofSeconds(smoke ? 1 : 10), Duration.ofSeconds(smoke ? 2 : 30)),
                 Map.of("sora.rate.requests-per-minute", "300",
                         "sora.rate.burst", "4",
                         "sora.max-in-flight", "1000",
-                        "sora.poll.initial-interval", smoke ? "2s" : "10s"),
+                        "sora.poll.initial-interval", smoke ? "1s" : "10s"),
                 Kind.BATCH, smoke ? 60 : 600));
         all.add(new Scenario("concurrency", "concurrency-bound: " + n12 + " items, provider in-flight limit "
-                + (smoke ? 5 : 30) + ", generation " + (smoke ? "2-4 s" : "10-30 s"), n12,
+                + (smoke ? 5 : 30) + ", generation " + (smoke ? "1-2 s" : "10-30 s"), n12,
                 sim -> sim.maxInFlight(smoke ? 5 : 30)
-                        .generationTime(Duration.ofSeconds(smoke ? 2 : 10), Duration.ofSeconds(smoke ? 4 : 30)),
+                        .generationTime(Duration.ofSeconds(smoke ? 1 : 10), Duration.ofSeconds(smoke ? 2 : 30)),
                 Map.of("sora.rate.requests-per-minute", "600",
                         "sora.rate.burst", smoke ? "5" : "30",
                         // above the provider's limit on purpose: the pipeline must find the provider's ceiling
                         "sora.max-in-flight", smoke ? "8" : "40",
-                        "sora.poll.initial-interval", smoke ? "2s" : "10s"),
+                        "sora.poll.initial-interval", smoke ? "1s" : "10s"),
                 Kind.BATCH, smoke ? 60 : 900));
         int n3 = smoke ? 300 : 5000;
         all.add(new Scenario("overhead", "overhead: " + n3 + " items, instant simulator, no limits, small MP4", n3,
