@@ -89,7 +89,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         PollPacer pacer = new PollPacer(clock, s.millis("sora.poll.min-interval"), s.millis("sora.poll.max-interval"),
                 s.millis("sora.poll.initial-interval"));
         CreateRateLimiter limiter = new CreateRateLimiter(clock, s.integer("sora.rate.requests-per-minute", 1),
-                s.millis("sora.rate.margin"));
+                s.integer("sora.rate.burst", 1), s.millis("sora.rate.margin"));
         int batchSize = s.integer("sora.workers.claim-size", 1);
         long lease = s.millis("sora.workers.lease");
         // a create may take up to the HTTP response timeout: only after that may its item be reconciled
@@ -219,6 +219,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                 .generationTime(Duration.ofMillis(s.millis("sora.simulator.generation-min")),
                         Duration.ofMillis(s.millis("sora.simulator.generation-max")))
                 .createsPerMinute(s.integer("sora.simulator.creates-per-minute", 0))
+                .createsBurst(s.integer("sora.simulator.creates-burst", 0))
                 .maxInFlight(s.integer("sora.simulator.max-in-flight", 0))
                 .serverErrorShare(s.decimal("sora.simulator.server-error-share", 0, 1))
                 .dropShare(s.decimal("sora.simulator.drop-share", 0, 1))

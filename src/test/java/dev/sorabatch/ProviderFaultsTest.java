@@ -34,6 +34,8 @@ class ProviderFaultsTest {
                 "sora.simulator.lost-response-share", "0.05",
                 "sora.simulator.failure-share", "0.1",
                 "sora.simulator.max-in-flight", "6",
+                // creates in bursts, so that the provider's in-flight limit is really met (spaced evenly, they may not)
+                "sora.rate.burst", "20",
                 "sora.reconcile.max-attempts", "30"))) {
             p.drop("faults.csv", prompts(40, "Storm over the harbour"));
             JsonNode manifest = p.awaitManifest("faults", Duration.ofSeconds(150));

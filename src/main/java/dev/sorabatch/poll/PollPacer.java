@@ -6,23 +6,33 @@ import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.sorabatch.provider.JobStatus;
 import dev.sorabatch.provider.VideoJob;
 import dev.sorabatch.store.Item;
 
 /**
- * When to check a running job next. Status calls are free but not unlimited, and every check made too late
- * keeps a paid slot busy, so the pacer aims one check just after the job finishes:
+ * When to check a running job next. Status calls are free but not unlimited, and every check made too late keeps
+ * a paid slot busy, so the pacer aims for two checks per job: one early, to read the progress, and one just after
+ * the job ends.
  * <ul>
- * <li>the provider's {@code openai-poll-after-ms} hint wins when present;</li>
- * <li>the first check goes at a little under the fastest recent duration of similar jobs (same model, seconds,
- * size), when there is one;</li>
- * <li>afterwards the reported progress gives the remaining time, assuming it rises steadily.</li>
+ * <li>The first check goes a little before the shortest recent duration of similar jobs (same model, seconds,
+ * size), learned from finished jobs; before any has finished, after {@code initial}.</li>
+ * <li>A running job's progress rises steadily with time, so {@code elapsed * 100 / progress} is the total time.
+ * Progress is a whole percent, rounded down, which makes this an upper bound: the next check is due then, and
+ * the job is over by that time. The earlier the progress is read, the wider that bound, which is why the first
+ * check is not made sooner than needed.</li>
+ * <li>A queued job (no progress yet) is checked again when similar jobs usually end, else after half its age.</li>
+ * <li>The provider's {@code openai-poll-after-ms} is honoured: no check before it has passed.</li>
  * </ul>
- * Every delay is clamped to [min, max], so there is never a tight loop and never a forgotten job.
+ * Every delay is clamped to [min, max], so there is never a tight loop and never a forgotten job; when the
+ * progress says the job is nearly done, the delay is still at least 1/50 of its age, so a provider whose progress
+ * stalls near the end is checked at a geometrically slowing pace.
  */
 public final class PollPacer {
 
     private static final int SAMPLES = 32;
+    /** Added to the progress-based end: the job's clock starts a little before our submitted_at. */
+    private static final long PAD_MILLIS = 100;
 
     private final Clock clock;
     private final long minMillis;
@@ -39,27 +49,30 @@ public final class PollPacer {
 
     /** First check after a job was accepted. */
     public long firstCheck(Item item, VideoJob job) {
-        if (job.pollAfterMillis() != null) {
-            return at(job.pollAfterMillis());
+        long delay;
+        if (job.status() == JobStatus.COMPLETED || job.status() == JobStatus.FAILED) {
+            delay = 0;
+        } else {
+            long fastest = fastest(key(item));
+            delay = fastest > 0 ? fastest * 9 / 10 : initialMillis;
         }
-        long fastest = fastest(key(item));
-        return at(fastest > 0 ? fastest * 9 / 10 : initialMillis);
+        return at(honour(job, delay));
     }
 
     /** Next check after a status call found the job still running. */
     public long nextCheck(Item item, VideoJob job) {
-        if (job.pollAfterMillis() != null) {
-            return at(job.pollAfterMillis());
-        }
         long now = clock.millis();
         long elapsed = Math.max(1, now - (item.submittedAt() == null ? now : item.submittedAt()));
         int progress = job.progress();
+        long delay;
         if (progress > 0 && progress < 100) {
-            long remaining = elapsed * (100 - progress) / progress;
-            return at(remaining + Math.min(1000, elapsed / 50));
+            long remaining = elapsed * (100 - progress) / progress + PAD_MILLIS;
+            delay = Math.max(remaining, elapsed / 50);
+        } else {
+            long fastest = fastest(key(item));
+            delay = fastest > elapsed ? fastest - elapsed : Math.max(minMillis, elapsed / 2);
         }
-        long fastest = fastest(key(item));
-        return at(fastest > elapsed ? fastest - elapsed : Math.max(initialMillis, elapsed / 2));
+        return at(honour(job, delay));
     }
 
     /** A job was seen finished {@code millis} after it was submitted. */
@@ -81,6 +94,10 @@ public final class PollPacer {
         synchronized (samples) {
             return samples.stream().mapToLong(Long::longValue).min().orElse(0);
         }
+    }
+
+    private static long honour(VideoJob job, long delay) {
+        return job.pollAfterMillis() == null ? delay : Math.max(delay, job.pollAfterMillis());
     }
 
     private long at(long delay) {

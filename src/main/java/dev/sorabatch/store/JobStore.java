@@ -39,10 +39,12 @@ public class JobStore {
 
     private final DataSource dataSource;
     private final Clock clock;
+    private final GroupCommit writes;
 
     public JobStore(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
         this.clock = clock;
+        this.writes = new GroupCommit(dataSource);
     }
 
     public void migrate() {
@@ -85,53 +87,85 @@ public class JobStore {
     }
 
     /**
-     * Claims due PENDING items for a create: each moves to SUBMITTING (committed before any call) with one more
-     * attempt counted and a lease that, once expired, hands the item to reconciliation.
+     * Claims due PENDING items for a create: each moves to SUBMITTING with one more attempt counted and a lease
+     * that, once expired, hands the item to reconciliation. The claim is committed before this returns, so before
+     * any create is sent. The claimed items are returned as they now are in the store, without reading them again.
      */
     public List<Item> claimForSubmit(int limit, long leaseMillis, String owner) throws SQLException {
         long now = now();
-        List<Item> claimed = new ArrayList<>();
-        try (Connection c = dataSource.getConnection()) {
-            List<Item> due = selectDue(c, ItemState.PENDING, now, limit);
-            try (PreparedStatement ps = c.prepareStatement("update item set state = 'SUBMITTING', lease_owner = ?, "
-                    + "submitting_at = ?, attempts = attempts + 1, next_attempt_at = ? "
-                    + "where id = ? and state = 'PENDING' and next_attempt_at = ?")) {
-                for (Item item : due) {
+        return claim(ItemState.PENDING, limit, owner, "update item set state = 'SUBMITTING', lease_owner = ?, "
+                + "submitting_at = ?, attempts = attempts + 1, next_attempt_at = ? "
+                + "where id = ? and state = 'PENDING' and next_attempt_at + 0 = ?", (ps, item) -> {
                     ps.setString(1, owner);
                     ps.setLong(2, now);
                     ps.setLong(3, now + leaseMillis);
                     ps.setLong(4, item.id());
                     ps.setLong(5, item.nextAttemptAt());
-                    if (ps.executeUpdate() == 1) {
-                        claimed.add(reload(c, item.id()));
-                    }
-                }
-            }
-        }
-        return claimed;
+                }, item -> submitting(item, now, now + leaseMillis), now);
     }
 
     /** Claims due items in {@code state} by pushing their next attempt out by the lease. */
     public List<Item> claimDue(ItemState state, int limit, long leaseMillis, String owner) throws SQLException {
         long now = now();
-        List<Item> claimed = new ArrayList<>();
-        try (Connection c = dataSource.getConnection()) {
-            List<Item> due = selectDue(c, state, now, limit);
-            try (PreparedStatement ps = c.prepareStatement("update item set next_attempt_at = ?, lease_owner = ? "
-                    + "where id = ? and state = ? and next_attempt_at = ?")) {
-                for (Item item : due) {
+        return claim(state, limit, owner, "update item set next_attempt_at = ?, lease_owner = ? "
+                + "where id = ? and state = ? and next_attempt_at + 0 = ?", (ps, item) -> {
                     ps.setLong(1, now + leaseMillis);
                     ps.setString(2, owner);
                     ps.setLong(3, item.id());
                     ps.setString(4, state.name());
                     ps.setLong(5, item.nextAttemptAt());
-                    if (ps.executeUpdate() == 1) {
-                        claimed.add(item);
+                }, item -> item, now);
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps, Item item) throws SQLException;
+    }
+
+    /**
+     * Selects due rows and moves each with a compare-and-set, all in one transaction (one commit however many
+     * rows); a row another worker moved first is skipped. The compare-and-set writes {@code next_attempt_at + 0}
+     * so that H2 finds the row by its primary key: on the plain column it picks the (state, next_attempt_at)
+     * index and scans every row due at that instant, e.g. a whole freshly ingested batch, for each claim.
+     */
+    private List<Item> claim(ItemState state, int limit, String owner, String update, Binder binder,
+                             java.util.function.UnaryOperator<Item> claimed, long now) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            List<Item> due = selectDue(c, state, now, limit);
+            if (due.isEmpty()) {
+                return due;
+            }
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(update)) {
+                for (Item item : due) {
+                    binder.bind(ps, item);
+                    ps.addBatch();
+                }
+                int[] counts = ps.executeBatch();
+                c.commit();
+                List<Item> result = new ArrayList<>(due.size());
+                for (int i = 0; i < due.size(); i++) {
+                    if (counts[i] == 1) {
+                        result.add(claimed.apply(due.get(i)));
                     }
                 }
+                return result;
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
             }
         }
-        return claimed;
+    }
+
+    /** The row as {@link #claimForSubmit} leaves it. */
+    private static Item submitting(Item i, long now, long leaseUntil) {
+        return new Item(i.id(), i.batchId(), i.itemKey(), i.requestId(), i.row(), i.take(), ItemState.SUBMITTING,
+                i.prompt(), i.model(), i.seconds(), i.size(), i.remixOf(), i.inputReference(), i.metadataJson(),
+                i.providerJobId(), i.progress(), i.attempts() + 1, i.statusChecks(), i.failures(), i.reconcileTries(),
+                leaseUntil, i.errorCode(), i.errorMessage(), i.createdAt(), now, i.submittedAt(), i.completedAt(),
+                i.expiresAt(), i.storedAt(), i.videoPath(), i.thumbnailPath(), i.bytes(), i.sha256());
     }
 
     private List<Item> selectDue(Connection c, ItemState state, long now, int limit) throws SQLException {
@@ -140,13 +174,6 @@ public class JobStore {
             ps.setString(1, state.name());
             ps.setLong(2, now);
             return readItems(ps);
-        }
-    }
-
-    private Item reload(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select " + ITEM_COLUMNS + " from item where id = ?")) {
-            ps.setLong(1, id);
-            return readItems(ps).get(0);
         }
     }
 
@@ -366,11 +393,9 @@ public class JobStore {
 
     // ---------------------------------------------------------------- JDBC plumbing
 
+    /** One row update, committed before this returns (together with those of other threads: {@link GroupCommit}). */
     int update(String sql, Object... args) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            return ps.executeUpdate();
-        }
+        return writes.update(sql, args);
     }
 
     private int queryInt(String sql, Object... args) throws SQLException {

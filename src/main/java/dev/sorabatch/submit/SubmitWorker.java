@@ -2,6 +2,8 @@ package dev.sorabatch.submit;
 
 import java.sql.SQLException;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,10 +23,20 @@ import dev.sorabatch.store.JobStore;
  * Sends creates for pending items, within the rate limit and the in-flight limit. Each item is SUBMITTING
  * (committed) before its create and SUBMITTED with the job id right after; when the outcome of a create is unknown
  * the item stays SUBMITTING and goes to {@link Reconciler}, never straight to a second create.
+ * <p>
+ * The provider may allow fewer jobs at once than {@code maxInFlight}. When it refuses a create for that reason
+ * (a 429 about concurrent jobs), the worker takes the limit it names, or else the number in flight at that moment,
+ * as its ceiling, so freed slots are no longer met by bursts of creates that only earn 429s. The ceiling is probed
+ * one higher after a quiet spell (a minute when it was inferred, ten when the provider named it), up to
+ * {@code maxInFlight}, in case the limit was raised.
  */
 public class SubmitWorker {
 
     private static final Logger LOG = LoggerFactory.getLogger(SubmitWorker.class);
+    private static final Pattern CONCURRENCY = Pattern.compile("(?i)concurren|in[- ]flight|simultaneous|parallel");
+    private static final Pattern LIMIT = Pattern.compile("(?i)limit:?\\s*(\\d+)");
+    private static final long PROBE_INFERRED_MILLIS = 60_000;
+    private static final long PROBE_NAMED_MILLIS = 600_000;
 
     private final JobStore store;
     private final VideoProvider provider;
@@ -37,6 +49,9 @@ public class SubmitWorker {
     private final long leaseMillis;
     private final long reconcileAfterMillis;
     private final String owner;
+    private volatile int ceiling;
+    private volatile long ceilingSetAt;
+    private volatile long probeAfterMillis = PROBE_INFERRED_MILLIS;
 
     public SubmitWorker(JobStore store, VideoProvider provider, CreateRateLimiter limiter, RetryPolicy retry,
                         PollPacer pacer, RunControl run, int maxInFlight, int batchSize, long leaseMillis,
@@ -52,6 +67,7 @@ public class SubmitWorker {
         this.leaseMillis = leaseMillis;
         this.reconcileAfterMillis = reconcileAfterMillis;
         this.owner = owner;
+        this.ceiling = maxInFlight;
     }
 
     /** Claims as many pending items as free slots and rate permits allow right now. */
@@ -59,7 +75,7 @@ public class SubmitWorker {
         if (run.halted()) {
             return List.of();
         }
-        int wanted = Math.min(batchSize, Math.min(maxInFlight - store.countInFlight(), limiter.available()));
+        int wanted = Math.min(batchSize, Math.min(ceiling() - store.countInFlight(), limiter.available()));
         if (wanted <= 0) {
             return List.of();
         }
@@ -93,6 +109,10 @@ public class SubmitWorker {
                 boolean rateLimited = e.httpStatus() == 429;
                 if (rateLimited) {
                     limiter.pauseUntil(now + delay); // no create at all before the provider's Retry-After
+                    if (e.error() != null && e.error().message() != null
+                            && CONCURRENCY.matcher(e.error().message()).find()) {
+                        lowerCeiling(e.error().message());
+                    }
                 }
                 if (!rateLimited && retry.exhausted(item.attempts())) {
                     store.finish(item.id(), ItemState.SUBMITTING, ItemState.FAILED, code,
@@ -112,6 +132,37 @@ public class SubmitWorker {
                 store.releaseUnsent(item.id(), now, code, e.getMessage());
                 run.credentialsRefused(e);
             }
+        }
+    }
+
+    /** Jobs the provider accepts at once, as far as its answers tell; at most {@code maxInFlight}. */
+    int ceiling() {
+        int c = ceiling;
+        if (c < maxInFlight && store.now() - ceilingSetAt >= probeAfterMillis) {
+            synchronized (this) {
+                if (ceiling == c) {
+                    ceiling = c + 1;
+                    ceilingSetAt = store.now();
+                }
+            }
+        }
+        return ceiling;
+    }
+
+    private void lowerCeiling(String message) throws SQLException {
+        Matcher m = LIMIT.matcher(message);
+        boolean named = m.find();
+        // this item is still counted (SUBMITTING) although the provider did not take it
+        int limit = named ? Integer.parseInt(m.group(1)) : store.countInFlight() - 1;
+        limit = Math.max(1, Math.min(maxInFlight, limit));
+        synchronized (this) {
+            if (limit < ceiling) {
+                LOG.info("The provider allows {} jobs at once; keeping to that (sora.max-in-flight is {})", limit,
+                        maxInFlight);
+            }
+            ceiling = Math.min(ceiling, limit);
+            ceilingSetAt = store.now();
+            probeAfterMillis = named ? PROBE_NAMED_MILLIS : PROBE_INFERRED_MILLIS;
         }
     }
 

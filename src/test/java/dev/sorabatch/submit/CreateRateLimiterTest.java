@@ -63,4 +63,24 @@ class CreateRateLimiterTest {
         now.addAndGet(500);
         assertThat(limiter.available()).isEqualTo(1);
     }
+
+    @Test
+    void burstBoundSpreadsCreatesEvenlyOverTheMinute() {
+        CreateRateLimiter limiter = new CreateRateLimiter(clock, 300, 2, 0); // one per 200 ms after two at once
+        assertThat(limiter.acquire(10)).isEqualTo(2);
+        assertThat(limiter.available()).isZero();
+        now.addAndGet(199);
+        assertThat(limiter.available()).isZero();
+        now.addAndGet(1);
+        assertThat(limiter.acquire(10)).isEqualTo(1);
+        now.addAndGet(1_000); // the allowance refills up to the burst, no further
+        assertThat(limiter.acquire(10)).isEqualTo(2);
+        int granted = 3 + 2;
+        for (int i = 0; i < 600; i++) {
+            now.addAndGet(100);
+            granted += limiter.acquire(10);
+        }
+        // 60 s later: never more than the minute's limit, and the rate kept up
+        assertThat(granted).isBetween(300, 306);
+    }
 }

@@ -8,8 +8,10 @@ import java.time.Instant;
 
 /**
  * One generation. Its whole timeline is fixed at creation and the status is derived from the clock, so no
- * background thread advances jobs: queued for the first 10 % of the generation time, then in progress with
- * progress rising linearly, then completed or failed. A failed job reports progress 0.
+ * background thread advances jobs. As on the real service, progress measures the whole job: it rises steadily from
+ * the create to the end, so that {@code elapsed * 100 / progress} tells the total time. The job reports
+ * {@code queued} (progress 0) during a short start-up, 2 % of the generation time and at most one second, then
+ * {@code in_progress}, then completed or failed. A failed job reports progress 0.
  */
 final class Job {
 
@@ -24,6 +26,7 @@ final class Job {
     private final long seq;
     private final Spec spec;
     private final Instant createdAt;
+    private final long createdMillis;
     private final long startsAt;
     private final long endsAt;
     private final boolean fails;
@@ -33,7 +36,8 @@ final class Job {
         this.seq = seq;
         this.spec = spec;
         this.createdAt = createdAt;
-        this.startsAt = createdAt.toEpochMilli() + generation.toMillis() / 10;
+        this.createdMillis = createdAt.toEpochMilli();
+        this.startsAt = createdMillis + Math.min(1000, generation.toMillis() / 50);
         this.endsAt = createdAt.toEpochMilli() + generation.toMillis();
         this.fails = fails;
     }
@@ -84,7 +88,7 @@ final class Job {
         int progress = switch (status) {
             case QUEUED, FAILED -> 0;
             // capped below 100 so that 100 always means "content is ready"
-            case IN_PROGRESS -> (int) Math.min(99, (now - startsAt) * 100 / Math.max(1, endsAt - startsAt));
+            case IN_PROGRESS -> (int) Math.min(99, (now - createdMillis) * 100 / Math.max(1, endsAt - createdMillis));
             case COMPLETED -> 100;
         };
         return new Wire.Video(id, "video", spec.model(), status.wire(), progress, createdAt.getEpochSecond(),

@@ -1,5 +1,6 @@
 package dev.sorabatch.provider.simulator;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Comparator;
@@ -23,6 +24,9 @@ final class Jobs {
     private final ArrayDeque<Long> window = new ArrayDeque<>();
     private final PriorityQueue<Job> inFlight = new PriorityQueue<>(Comparator.comparingLong(Job::endsAt));
     private long nextSeq;
+    /** Quantised rate: allowance left (at most the burst) and when it was last brought up to date. */
+    private double allowance = -1;
+    private long allowanceAt;
 
     /** Creates a job unless a limit is reached, in which case a 429 carrying the wait until a slot frees up is thrown. */
     synchronized Job admit(Job.Spec spec, SimulatorSettings settings, SimulatorStats stats) {
@@ -39,19 +43,34 @@ final class Jobs {
             throw tooMany(stats, window.peekFirst() + WINDOW_MILLIS - now, "Rate limit reached for " + spec.model()
                     + " on requests per min (RPM): Limit " + perMinute + ", Used " + window.size() + ", Requested 1.");
         }
+        int burst = settings.createsBurst();
+        if (perMinute > 0 && burst > 0) {
+            double perMilli = perMinute / 60_000.0;
+            allowance = allowance < 0 ? burst : Math.min(burst, allowance + (now - allowanceAt) * perMilli);
+            allowanceAt = now;
+            if (allowance < 1) {
+                throw tooMany(stats, (long) Math.ceil((1 - allowance) / perMilli), "Rate limit reached for "
+                        + spec.model() + " on requests per min (RPM): Limit " + perMinute + " (enforced as " + burst
+                        + " at once, refilled continuously), Requested 1.");
+            }
+        }
         int maxInFlight = settings.maxInFlight();
         if (maxInFlight > 0 && inFlight.size() >= maxInFlight) {
             throw tooMany(stats, inFlight.peek().endsAt() - now,
                     "Too many concurrent video generations: Limit " + maxInFlight + ".");
         }
         boolean fails = settings.chance(settings.failureShare());
+        Duration generation = settings.drawGenerationTime();
         Job job = new Job("video_" + UUID.randomUUID().toString().replace("-", ""), nextSeq++, spec, createdAt,
-                settings.drawGenerationTime(), fails);
+                generation, fails);
+        if (perMinute > 0 && burst > 0) {
+            allowance -= 1;
+        }
         byId.put(job.id(), job);
         bySeq.put(job.seq(), job);
         window.addLast(now);
         inFlight.add(job);
-        stats.countJobCreated(spec.prompt(), createdAt, fails, inFlight.size());
+        stats.countJobCreated(spec.prompt(), createdAt, generation.toMillis(), fails, inFlight.size());
         return job;
     }
 

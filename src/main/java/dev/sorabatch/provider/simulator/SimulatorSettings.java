@@ -22,6 +22,7 @@ public final class SimulatorSettings {
 
     private volatile Range generation = new Range(Duration.ofSeconds(2), Duration.ofSeconds(5));
     private volatile int createsPerMinute;
+    private volatile int createsBurst;
     private volatile int maxInFlight;
     private volatile double serverErrorShare;
     private volatile double dropShare;
@@ -37,7 +38,7 @@ public final class SimulatorSettings {
     /**
      * Reads {@code sim.*} keys; absent keys keep their defaults. Durations are written {@code 500ms}, {@code 2s},
      * {@code 3m} or {@code 1h}; the generation range as {@code 2s..5s}.
-     * Keys: {@code sim.generation, sim.createsPerMinute, sim.maxInFlight, sim.serverErrorShare, sim.dropShare,
+     * Keys: {@code sim.generation, sim.createsPerMinute, sim.createsBurst, sim.maxInFlight, sim.serverErrorShare, sim.dropShare,
      * sim.lostResponseShare, sim.failureShare, sim.expiry, sim.blockedWord} (empty disables),
      * {@code sim.pollAfterMs, sim.largeVideoBytes, sim.apiKey, sim.seed}.
      */
@@ -49,6 +50,7 @@ public final class SimulatorSettings {
             s.generationTime(min, bounds.length == 2 ? parseDuration(bounds[1]) : min);
         });
         ifSet(props, "createsPerMinute", v -> s.createsPerMinute(Integer.parseInt(v)));
+        ifSet(props, "createsBurst", v -> s.createsBurst(Integer.parseInt(v)));
         ifSet(props, "maxInFlight", v -> s.maxInFlight(Integer.parseInt(v)));
         ifSet(props, "serverErrorShare", v -> s.serverErrorShare(Double.parseDouble(v)));
         ifSet(props, "dropShare", v -> s.dropShare(Double.parseDouble(v)));
@@ -96,6 +98,16 @@ public final class SimulatorSettings {
     /** Accepted creates allowed in any sliding 60 s window; 0 = unlimited. */
     public SimulatorSettings createsPerMinute(int limit) {
         createsPerMinute = atLeastZero(limit);
+        return this;
+    }
+
+    /**
+     * Quantised enforcement of {@link #createsPerMinute}, as real services do ("60,000 requests/minute may be
+     * enforced as 1,000 requests/second"): at most this many creates back to back, the allowance refilling
+     * continuously at the per-minute limit / 60 per second, on top of the sliding minute. 0 = the sliding minute only.
+     */
+    public SimulatorSettings createsBurst(int burst) {
+        createsBurst = atLeastZero(burst);
         return this;
     }
 
@@ -181,6 +193,10 @@ public final class SimulatorSettings {
 
     public int createsPerMinute() {
         return createsPerMinute;
+    }
+
+    public int createsBurst() {
+        return createsBurst;
     }
 
     public int maxInFlight() {

@@ -14,6 +14,7 @@ public final class SimulatorStats {
     private final AtomicInteger jobsCreated = new AtomicInteger();
     private final Map<String, Integer> jobsPerPrompt = new ConcurrentHashMap<>();
     private final List<Instant> createTimes = new ArrayList<>();
+    private final List<Long> generationMillis = new ArrayList<>();
     private final AtomicInteger statusCalls = new AtomicInteger();
     private final Map<String, Integer> statusCallsPerJob = new ConcurrentHashMap<>();
     private final AtomicInteger listCalls = new AtomicInteger();
@@ -64,6 +65,13 @@ public final class SimulatorStats {
     public List<Instant> createTimes() {
         synchronized (createTimes) {
             return List.copyOf(createTimes);
+        }
+    }
+
+    /** The generation time drawn for each accepted create, in creation order (same order as {@link #createTimes}). */
+    public List<Long> generationMillis() {
+        synchronized (createTimes) {
+            return List.copyOf(generationMillis);
         }
     }
 
@@ -121,6 +129,7 @@ public final class SimulatorStats {
         jobsPerPrompt.clear();
         synchronized (createTimes) {
             createTimes.clear();
+            generationMillis.clear();
         }
         statusCalls.set(0);
         statusCallsPerJob.clear();
@@ -146,11 +155,12 @@ public final class SimulatorStats {
         }
     }
 
-    void countJobCreated(String prompt, Instant at, boolean fails, int inFlight) {
+    void countJobCreated(String prompt, Instant at, long generation, boolean fails, int inFlight) {
         jobsCreated.incrementAndGet();
         jobsPerPrompt.merge(prompt, 1, Integer::sum);
         synchronized (createTimes) {
             createTimes.add(at);
+            generationMillis.add(generation);
         }
         if (fails) {
             failedJobs.incrementAndGet();

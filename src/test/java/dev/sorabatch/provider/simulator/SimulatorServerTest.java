@@ -162,6 +162,20 @@ class SimulatorServerTest {
     }
 
     @Test
+    void quantisedRateAllowsOnlyTheBurstBackToBackThenRefillsPerSecond() throws Exception {
+        server.settings().createsPerMinute(60).createsBurst(2); // one per second after a burst of two
+        assertEquals(200, postJson("/videos", "{\"prompt\":\"q0\"}").statusCode());
+        assertEquals(200, postJson("/videos", "{\"prompt\":\"q1\"}").statusCode());
+        HttpResponse<String> refused = postJson("/videos", "{\"prompt\":\"q2\"}");
+        assertError(429, null, "rate_limit_exceeded", refused);
+        long retryAfterMs = Long.parseLong(refused.headers().firstValue("retry-after-ms").orElseThrow());
+        assertTrue(retryAfterMs > 0 && retryAfterMs <= 1000, "retry-after-ms " + retryAfterMs);
+        Thread.sleep(retryAfterMs + 20);
+        assertEquals(200, postJson("/videos", "{\"prompt\":\"q2\"}").statusCode());
+        assertEquals(3, server.stats().generationMillis().size());
+    }
+
+    @Test
     void createsBeyondTheInFlightLimitGet429UntilAJobFinishes() throws Exception {
         server.settings().generationTime(Duration.ofMillis(600), Duration.ofMillis(600)).maxInFlight(2);
         assertEquals(200, postJson("/videos", "{\"prompt\":\"a\"}").statusCode());

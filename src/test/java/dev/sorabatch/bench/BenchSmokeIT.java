@@ -1,0 +1,35 @@
+package dev.sorabatch.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tiny versions of every benchmark scenario against the packaged jar (about 40 s): keeps the harness working.
+ * Figures are only checked for being there and sane; targets are for the full run ({@code bench/run}).
+ */
+class BenchSmokeIT {
+
+    @Test
+    void everyScenarioRunsAndReportsItsFigures() throws Exception {
+        Path jar = Path.of(System.getProperty("sora.jar", "target/sora-batch.jar"));
+        List<Bench.Figures> results = Bench.run(jar, Path.of("target/bench-smoke").toAbsolutePath(),
+                Bench.scenarios(true, List.of()));
+        System.out.println(Bench.table(results));
+        assertThat(results).extracting(Bench.Figures::scenario)
+                .containsExactly("rate", "concurrency", "overhead", "ingest", "stream");
+        for (Bench.Figures f : results) {
+            assertThat(f.peakHeapMb()).as("%s peak heap", f.scenario()).isPositive();
+            assertThat(f.peakRssMb()).as("%s peak RSS", f.scenario()).isPositive();
+        }
+        Bench.Figures rate = results.get(0);
+        assertThat(rate.efficiency()).isBetween(0.5, 1.2);
+        assertThat(rate.rateLimited429()).as("429s at a rate below the provider's").isZero();
+        assertThat(rate.statusCallsPerJob()).isLessThanOrEqualTo(3.0);
+        assertThat(results.get(2).jobsPerSecond()).isPositive();
+        assertThat(results.get(4).megabytesPerSecond()).isPositive();
+    }
+}

@@ -1,0 +1,93 @@
+package dev.sorabatch.poll;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import dev.sorabatch.provider.JobStatus;
+import dev.sorabatch.provider.VideoJob;
+import dev.sorabatch.store.Item;
+import dev.sorabatch.store.ItemState;
+
+class PollPacerTest {
+
+    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(now.get());
+        }
+    };
+
+    private static Item item(Long submittedAt) {
+        return new Item(1, 1, "k", "k", 1, 1, ItemState.SUBMITTED, "p", "sora-2", 4, "720x1280", null, null, "{}",
+                "video_1", 0, 1, 0, 0, 0, 0, null, null, 0, submittedAt, submittedAt, null, null, null, null, null,
+                null, null);
+    }
+
+    private static VideoJob job(JobStatus status, int progress, Long pollAfter) {
+        return new VideoJob("video_1", status, progress, "sora-2", "p", 4, "720x1280", null, null, null, null, pollAfter);
+    }
+
+    /** A provider whose progress rises steadily: each job takes two checks, the second right after it ends. */
+    @Test
+    void steadyProgressTakesTwoChecksAndEndsLittleAfterTheJob() {
+        PollPacer pacer = new PollPacer(clock, 200, 30_000, 10_000);
+        Random random = new Random(7);
+        pacer.learn(item(0L), 10_000);
+        int checks = 0;
+        long lateness = 0;
+        int jobs = 200;
+        for (int i = 0; i < jobs; i++) {
+            long duration = 10_000 + random.nextInt(20_001);
+            long submitted = now.get();
+            Item item = item(submitted);
+            long next = pacer.firstCheck(item, job(JobStatus.QUEUED, 0, null));
+            while (true) {
+                now.set(next);
+                checks++;
+                long elapsed = now.get() - submitted;
+                if (elapsed >= duration) {
+                    lateness += elapsed - duration;
+                    break;
+                }
+                next = pacer.nextCheck(item, job(JobStatus.IN_PROGRESS, (int) (elapsed * 100 / duration), null));
+            }
+        }
+        assertThat(checks / (double) jobs).isLessThanOrEqualTo(2.0);
+        assertThat(lateness / jobs).as("mean lateness, ms").isLessThan(600);
+    }
+
+    @Test
+    void providerPollAfterHintIsAFloor() {
+        PollPacer pacer = new PollPacer(clock, 200, 30_000, 1_000);
+        long start = now.get();
+        assertThat(pacer.firstCheck(item(null), job(JobStatus.QUEUED, 0, 5_000L))).isEqualTo(start + 5_000);
+        assertThat(pacer.firstCheck(item(null), job(JobStatus.QUEUED, 0, 100L))).isEqualTo(start + 1_000);
+    }
+
+    @Test
+    void delaysStayWithinMinAndMax() {
+        PollPacer pacer = new PollPacer(clock, 200, 30_000, 1_000);
+        long start = now.get();
+        now.addAndGet(100_000);
+        assertThat(pacer.nextCheck(item(start), job(JobStatus.IN_PROGRESS, 1, null))).isEqualTo(now.get() + 30_000);
+        assertThat(pacer.firstCheck(item(null), job(JobStatus.COMPLETED, 100, null))).isEqualTo(now.get() + 200);
+    }
+}
