@@ -2,13 +2,12 @@ package dev.sorabatch.poll;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
+
+import dev.sorabatch.ManualClock;
 
 import dev.sorabatch.provider.JobStatus;
 import dev.sorabatch.provider.VideoJob;
@@ -17,23 +16,8 @@ import dev.sorabatch.store.ItemState;
 
 class PollPacerTest {
 
-    private final AtomicLong now = new AtomicLong(1_000_000);
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now.get());
-        }
-    };
+    private final ManualClock clock = new ManualClock(1_000_000);
+    private final AtomicLong now = clock.millis;
 
     private static Item item(Long submittedAt) {
         return new Item(1, 1, "k", "k", 1, 1, ItemState.SUBMITTED, "p", "sora-2", 4, "720x1280", null, null, "{}",

@@ -2,32 +2,16 @@ package dev.sorabatch.submit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import dev.sorabatch.ManualClock;
+
 class CreateRateLimiterTest {
 
-    private final AtomicLong now = new AtomicLong(1_000_000);
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now.get());
-        }
-    };
+    private final ManualClock clock = new ManualClock(1_000_000);
+    private final AtomicLong now = clock.millis;
 
     @Test
     void neverGrantsMoreThanTheLimitInAnySlidingMinute() {
