@@ -1,6 +1,7 @@
 package dev.sorabatch;
 
 import org.apache.camel.main.Main;
+import org.slf4j.LoggerFactory;
 
 import dev.sorabatch.run.RunControl;
 
@@ -16,9 +17,19 @@ public final class Application {
     private Application() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         Main main = new Main(Application.class);
         main.setDefaultPropertyPlaceholderLocation(SETTINGS);
-        System.exit(main.run(args) == 0 ? RunControl.exitCode() : RunControl.EXIT_CANNOT_RUN);
+        System.exit(run(main, args));
+    }
+
+    /** A start that fails (a bad setting, say) must still end the process, whatever threads it had started. */
+    private static int run(Main main, String[] args) {
+        try {
+            return main.run(args) == 0 ? RunControl.exitCode() : RunControl.EXIT_CANNOT_RUN;
+        } catch (Exception e) {
+            LoggerFactory.getLogger(Application.class).error("Cannot run: {}", e.getMessage());
+            return RunControl.EXIT_CANNOT_RUN;
+        }
     }
 }
