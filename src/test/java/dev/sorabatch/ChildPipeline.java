@@ -18,11 +18,18 @@ public final class ChildPipeline {
 
     /** @param maxHeap the child's -Xmx, e.g. 128m */
     public static Process start(Path workDir, String maxHeap, Map<String, String> settings, Path log) throws IOException {
-        String jar = System.getProperty("sora.jar", Path.of("target/sora-batch.jar").toAbsolutePath().toString());
+        Path jar = Path.of(System.getProperty("sora.jar", "target/sora-batch.jar")).toAbsolutePath();
+        return start(jar, workDir, maxHeap, List.of(), settings, log);
+    }
+
+    /** @param jvmOptions further JVM options, before the settings, e.g. a GC log or a profiler */
+    public static Process start(Path jar, Path workDir, String maxHeap, List<String> jvmOptions,
+                                Map<String, String> settings, Path log) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + maxHeap));
+        command.addAll(jvmOptions);
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.addAll(List.of("-jar", jar));
+        command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().remove("OPENAI_API_KEY");

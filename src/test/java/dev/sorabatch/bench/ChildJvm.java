@@ -20,6 +20,8 @@ import javax.management.remote.JMXServiceURL;
 
 import com.sun.tools.attach.VirtualMachine;
 
+import dev.sorabatch.ChildPipeline;
+
 /**
  * The packaged pipeline as a child JVM, measured from outside: CPU time and peak RSS from {@code /proc/<pid>},
  * heap in use over JMX (local management agent started through the attach API, so no port is opened), and the
@@ -46,19 +48,12 @@ final class ChildJvm implements AutoCloseable {
     static ChildJvm start(Path jar, Path workDir, String heap, Map<String, String> settings) throws IOException {
         Path log = workDir.resolve("pipeline.log");
         Path gcLog = workDir.resolve("gc.log");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-Xlog:gc:file=" + gcLog));
+        List<String> options = new ArrayList<>(List.of("-Xlog:gc:file=" + gcLog));
         String extra = System.getProperty("bench.child-jvm-args", "").trim();
         if (!extra.isEmpty()) {
-            command.addAll(List.of(extra.split("\\s+"))); // e.g. a profiler: -XX:StartFlightRecording=...
+            options.addAll(List.of(extra.split("\\s+"))); // e.g. a profiler: -XX:StartFlightRecording=...
         }
-        settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.addAll(List.of("-jar", jar.toString()));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().remove("OPENAI_API_KEY");
-        pb.environment().remove("OPENAI_BASE_URL");
-        return new ChildJvm(pb.start(), log, gcLog);
+        return new ChildJvm(ChildPipeline.start(jar, workDir, heap, options, settings, log), log, gcLog);
     }
 
     /** Waits for the pipeline's start-up line, then connects JMX. */
