@@ -67,11 +67,7 @@ public class PipelineConfiguration implements CamelConfiguration {
 
         Aws aws = new Aws(camel, new AwsClients(s.text("sora.aws.region"), s.text("sora.aws.s3.endpoint", ""),
                 s.text("sora.aws.sqs.endpoint", ""), s.flag("sora.aws.s3.path-style")));
-        String input = s.text("sora.input");
-        String outputSetting = s.text("sora.output");
-        S3Client s3 = input.startsWith("s3://") || input.startsWith("sqs://") || outputSetting.startsWith("s3://")
-                ? aws.s3() : null;
-        VideoProvider provider = provider(camel, s, new InputReferences(s3));
+        VideoProvider provider = provider(camel, s, new InputReferences(aws::s3));
         RunControl run = new RunControl(camel, store, s.flag("sora.once"));
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
@@ -162,7 +158,7 @@ public class PipelineConfiguration implements CamelConfiguration {
             this.clients = clients;
         }
 
-        S3Client s3() {
+        synchronized S3Client s3() {
             if (s3 == null) {
                 s3 = clients.s3();
                 bind("s3Client", s3);
@@ -170,7 +166,7 @@ public class PipelineConfiguration implements CamelConfiguration {
             return s3;
         }
 
-        SqsClient sqs() {
+        synchronized SqsClient sqs() {
             if (sqs == null) {
                 sqs = clients.sqs();
                 bind("sqsClient", sqs);
@@ -226,7 +222,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                 .lostResponseShare(s.decimal("sora.simulator.lost-response-share", 0, 1))
                 .failureShare(s.decimal("sora.simulator.failure-share", 0, 1))
                 .contentExpiry(Duration.ofMillis(s.millis("sora.simulator.content-expiry")))
-                .largeVideoBytes(Long.parseLong(s.text("sora.simulator.video-bytes", "0")))
+                .largeVideoBytes(s.wholeNumber("sora.simulator.video-bytes", 0))
                 .blockedWord(s.text("sora.simulator.blocked-word", "").isEmpty() ? null : s.text("sora.simulator.blocked-word"));
     }
 
@@ -237,7 +233,7 @@ public class PipelineConfiguration implements CamelConfiguration {
             return new FolderOutputStore(Path.of(output.substring("file:".length())));
         }
         if (output.startsWith("s3://") && output.length() > "s3://".length()) {
-            aws.s3();
+            aws.s3(); // binds the client the aws2-s3 producer looks up
             return BucketOutputStore.forUri(camel.createProducerTemplate(), output,
                     s.integer("sora.output.s3.part-size-mb", BucketOutputStore.MIN_PART_SIZE_MB),
                     Path.of(s.text("sora.data-dir"), "tmp"));

@@ -33,9 +33,17 @@ public final class Settings {
     }
 
     public int integer(String key, int min) {
+        long value = wholeNumber(key, min);
+        if (value > Integer.MAX_VALUE) {
+            throw new SettingException(key, "must be at most " + Integer.MAX_VALUE + ", got " + value);
+        }
+        return (int) value;
+    }
+
+    public long wholeNumber(String key, long min) {
         String raw = text(key);
         try {
-            int value = Integer.parseInt(raw);
+            long value = Long.parseLong(raw);
             if (value < min) {
                 throw new SettingException(key, "must be at least " + min + ", got " + raw);
             }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -32,12 +33,12 @@ public class InputReferences {
     public record Image(byte[] bytes, String contentType, String fileName) {
     }
 
-    private final S3Client s3;
+    private final Supplier<S3Client> s3;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
 
-    /** @param s3 client for s3:// references, or null when no S3 is configured */
-    public InputReferences(S3Client s3) {
+    /** @param s3 client for s3:// references, asked for only when one is read */
+    public InputReferences(Supplier<S3Client> s3) {
         this.s3 = s3;
     }
 
@@ -71,9 +72,6 @@ public class InputReferences {
     }
 
     private Image readObject(String reference) throws IOException {
-        if (s3 == null) {
-            throw new FileNotFoundException(reference + ": no S3 input is configured");
-        }
         String path = reference.substring("s3://".length());
         int slash = path.indexOf('/');
         if (slash <= 0) {
@@ -81,7 +79,7 @@ public class InputReferences {
         }
         String bucket = path.substring(0, slash);
         String key = path.substring(slash + 1);
-        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key))) {
+        try (ResponseInputStream<GetObjectResponse> in = s3.get().getObject(b -> b.bucket(bucket).key(key))) {
             return new Image(capped(in, reference), typeOf(key, in.response().contentType()), fileName(key));
         } catch (S3Exception e) {
             if (e.statusCode() == 404 || e.statusCode() == 403) {
@@ -92,7 +90,8 @@ public class InputReferences {
     }
 
     private Image readUrl(String reference) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(reference)).timeout(Duration.ofSeconds(60)).GET().build();
+        URI uri = URI.create(reference);
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET().build();
         try {
             HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = response.body()) {
@@ -103,8 +102,7 @@ public class InputReferences {
                     throw new IOException(reference + ": HTTP " + response.statusCode());
                 }
                 String type = response.headers().firstValue("content-type").orElse(null);
-                return new Image(capped(in, reference), typeOf(URI.create(reference).getPath(), type),
-                        fileName(URI.create(reference).getPath()));
+                return new Image(capped(in, reference), typeOf(uri.getPath(), type), fileName(uri.getPath()));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
