@@ -83,9 +83,8 @@ public class BucketSource implements InputSource {
             move(key, donePrefix + name);
         } catch (BadFileException e) {
             LOG.warn("Set aside {}: {}", source, e.getMessage());
-            s3.putObject(b -> b.bucket(bucket).key(errorPrefix + name + ".error.json").contentType("application/json"),
-                    RequestBody.fromBytes(BatchIngestor.errorReport(source, e.getMessage(),
-                            "fix the object and upload it under s3://" + bucket + "/" + prefix + " again")));
+            putErrorReport(s3, bucket, errorPrefix + name, source, e.getMessage(),
+                    "fix the object and upload it under s3://" + bucket + "/" + prefix + " again");
             move(key, errorPrefix + name);
             run.fileSetAside();
         }
@@ -94,6 +93,12 @@ public class BucketSource implements InputSource {
     private void move(String from, String to) {
         s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(from).destinationBucket(bucket).destinationKey(to));
         s3.deleteObject(b -> b.bucket(bucket).key(from));
+    }
+
+    /** Writes {@code <key>.error.json}, the report of why the input at {@code source} cannot be read. */
+    static void putErrorReport(S3Client s3, String bucket, String key, String source, String reason, String hint) {
+        s3.putObject(b -> b.bucket(bucket).key(key + ".error.json").contentType("application/json"),
+                RequestBody.fromBytes(BatchIngestor.errorReport(source, reason, hint)));
     }
 
     /** Ends a stream that will not be read to the end without draining it. */

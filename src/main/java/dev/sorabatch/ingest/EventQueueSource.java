@@ -3,9 +3,7 @@ package dev.sorabatch.ingest;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -13,7 +11,6 @@ import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -43,7 +40,6 @@ import dev.sorabatch.run.RunControl;
 public class EventQueueSource implements InputSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventQueueSource.class);
-    private static final Set<String> PROMPT_EXTENSIONS = Set.of("json", "jsonl", "ndjson", "csv");
 
     private final BatchIngestor ingestor;
     private final RunControl run;
@@ -118,7 +114,7 @@ public class EventQueueSource implements InputSource {
     private void ingestObject(S3Events.ObjectRef object) throws Exception {
         String key = object.key();
         String source = "s3://" + object.bucket() + "/" + key;
-        if (!isPromptFile(key) || key.startsWith(errorPrefix)) {
+        if (!RequestReader.isPromptFile(key) || key.startsWith(errorPrefix)) {
             LOG.info("Ignored {}: not a prompt file (.json, .jsonl, .ndjson, .csv)", source);
             return;
         }
@@ -138,10 +134,8 @@ public class EventQueueSource implements InputSource {
             ingestor.ingest(name, source, sourceRef, ReferenceResolver.bucket(object.bucket(), folder), in);
         } catch (BadFileException e) {
             LOG.warn("Set aside {}: {}", source, e.getMessage());
-            s3.putObject(b -> b.bucket(object.bucket()).key(errorPrefix + key + ".error.json")
-                            .contentType("application/json"),
-                    RequestBody.fromBytes(BatchIngestor.errorReport(source, e.getMessage(),
-                            "fix the file and upload it again")));
+            BucketSource.putErrorReport(s3, object.bucket(), errorPrefix + key, source, e.getMessage(),
+                    "fix the file and upload it again");
             run.fileSetAside();
         }
     }
@@ -178,11 +172,6 @@ public class EventQueueSource implements InputSource {
     /** Missing or forbidden bucket or object: no redelivery will fix it. */
     private static boolean isPermanent(S3Exception e) {
         return e.statusCode() == 404 || e.statusCode() == 403 || e.statusCode() == 400;
-    }
-
-    static boolean isPromptFile(String key) {
-        int dot = key.lastIndexOf('.');
-        return dot > key.lastIndexOf('/') && PROMPT_EXTENSIONS.contains(key.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
     private static String abbreviate(String text) {

@@ -92,6 +92,16 @@ public final class RequestReader {
         }
     }
 
+    /** True when the name has one of the extensions a prompt file may have (.json, .jsonl, .ndjson, .csv). */
+    public static boolean isPromptFile(String fileName) {
+        try {
+            format(fileName);
+            return true;
+        } catch (BadFileException e) {
+            return false;
+        }
+    }
+
     private static Format format(String fileName) throws BadFileException {
         String extension = FilenameUtils.getExtension(fileName).toLowerCase(Locale.ROOT);
         return switch (extension) {
