@@ -189,15 +189,7 @@ public class BucketOutputStore implements OutputStore {
     }
 
     private static String stripSlashes(String s) {
-        int from = 0;
-        int to = s.length();
-        while (from < to && s.charAt(from) == '/') {
-            from++;
-        }
-        while (to > from && s.charAt(to - 1) == '/') {
-            to--;
-        }
-        return s.substring(from, to);
+        return s.replaceAll("^/+|/+$", "");
     }
 
     /**
