@@ -173,7 +173,9 @@ class EmulatorIT {
                     .atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
                     .failFast("the pipeline exited (log: " + log + ")", () -> !pipeline.isAlive())
                     .until(() -> manifestKeys().size() >= 2);
-            Thread.sleep(3000); // a batch from an object that was not announced would show up by now
+            // no third batch: the objects that were not announced must not turn up while the pipeline runs on
+            await("still two manifests").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .until(() -> manifestKeys().size() == 2);
             List<String> manifests = manifestKeys();
             assertThat(manifests).as("one batch per announced object").hasSize(2);
 
