@@ -34,6 +34,7 @@ import dev.sorabatch.output.FolderOutputStore;
 import dev.sorabatch.output.OutputStore;
 import dev.sorabatch.poll.PollPacer;
 import dev.sorabatch.poll.PollWorker;
+import dev.sorabatch.provider.Redactor;
 import dev.sorabatch.provider.RetryPolicy;
 import dev.sorabatch.provider.VideoProvider;
 import dev.sorabatch.provider.openai.OpenAiVideoProvider;
@@ -199,6 +200,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                 if (key.isEmpty()) {
                     throw new Settings.SettingException("sora.openai.api-key", "is empty: set OPENAI_API_KEY");
                 }
+                Redactor.addSecret(key);
                 String header = s.text("sora.openai.auth-header");
                 if (!header.equalsIgnoreCase("authorization") && !header.equalsIgnoreCase("api-key")) {
                     throw new Settings.SettingException("sora.openai.auth-header", "must be Authorization or api-key");
