@@ -3,6 +3,7 @@ package dev.sorabatch;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.lang.management.ManagementFactory;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -24,6 +25,7 @@ import dev.sorabatch.ingest.EventQueueSource;
 import dev.sorabatch.ingest.FolderSource;
 import dev.sorabatch.ingest.InputReferences;
 import dev.sorabatch.ingest.InputSource;
+import dev.sorabatch.ingest.ReferencePolicy;
 import dev.sorabatch.ingest.ValidationRules;
 import dev.sorabatch.manifest.CostEstimate;
 import dev.sorabatch.manifest.Finalizer;
@@ -34,6 +36,7 @@ import dev.sorabatch.output.FolderOutputStore;
 import dev.sorabatch.output.OutputStore;
 import dev.sorabatch.poll.PollPacer;
 import dev.sorabatch.poll.PollWorker;
+import dev.sorabatch.provider.Redactor;
 import dev.sorabatch.provider.RetryPolicy;
 import dev.sorabatch.provider.VideoProvider;
 import dev.sorabatch.provider.openai.OpenAiVideoProvider;
@@ -52,6 +55,9 @@ import dev.sorabatch.submit.SubmitWorker;
  */
 public class PipelineConfiguration implements CamelConfiguration {
 
+    /** Images are read whole; the provider takes a few MB. */
+    private static final int MAX_REFERENCE_MB = 1024;
+
     @Override
     public void configure(CamelContext camel) throws Exception {
         Settings s = new Settings(key -> camel.getPropertiesComponent().resolveProperty(key));
@@ -67,7 +73,8 @@ public class PipelineConfiguration implements CamelConfiguration {
 
         Aws aws = new Aws(camel, new AwsClients(s.text("sora.aws.region"), s.text("sora.aws.s3.endpoint", ""),
                 s.text("sora.aws.sqs.endpoint", ""), s.flag("sora.aws.s3.path-style")));
-        VideoProvider provider = provider(camel, s, new InputReferences(aws::s3));
+        ReferencePolicy references = referencePolicy(s);
+        VideoProvider provider = provider(camel, s, new InputReferences(aws::s3, references));
         RunControl run = new RunControl(camel, store, s.flag("sora.once"));
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
@@ -93,7 +100,8 @@ public class PipelineConfiguration implements CamelConfiguration {
 
         registry.bind("jobStore", store);
         registry.bind("runControl", run);
-        BatchIngestor ingestor = new BatchIngestor(store, rules(s), provider.name(), s.flag("sora.input.skip-duplicates"));
+        BatchIngestor ingestor = new BatchIngestor(store, rules(s, references), provider.name(),
+                s.flag("sora.input.skip-duplicates"));
         InputSource source = inputSource(s, ingestor, run, aws);
         registry.bind("inputSource", source);
         camel.getPropertiesComponent().addOverrideProperty("sora.input.endpoint", source.endpointUri());
@@ -199,6 +207,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                 if (key.isEmpty()) {
                     throw new Settings.SettingException("sora.openai.api-key", "is empty: set OPENAI_API_KEY");
                 }
+                Redactor.addSecret(key);
                 String header = s.text("sora.openai.auth-header");
                 if (!header.equalsIgnoreCase("authorization") && !header.equalsIgnoreCase("api-key")) {
                     throw new Settings.SettingException("sora.openai.auth-header", "must be Authorization or api-key");
@@ -242,14 +251,27 @@ public class PipelineConfiguration implements CamelConfiguration {
                 "must be file:<folder> or s3://<bucket>/<prefix>, got '" + output + "'");
     }
 
-    private static ValidationRules rules(Settings s) {
+    private static ReferencePolicy referencePolicy(Settings s) {
+        int maxMb = s.integer("sora.input-reference.max-mb", 1);
+        if (maxMb > MAX_REFERENCE_MB) {
+            throw new Settings.SettingException("sora.input-reference.max-mb", "must be at most " + MAX_REFERENCE_MB);
+        }
+        try {
+            return new ReferencePolicy(Set.copyOf(s.list("sora.input-reference.allow-urls")),
+                    Set.copyOf(s.list("sora.input-reference.allow-buckets")), maxMb * 1024 * 1024);
+        } catch (IllegalArgumentException e) {
+            throw new Settings.SettingException("sora.input-reference.allow-urls", e.getMessage());
+        }
+    }
+
+    private static ValidationRules rules(Settings s, ReferencePolicy references) {
         ValidationRules d = ValidationRules.defaults();
         try {
             return new ValidationRules(s.integer("sora.prompt.max-length", 1),
                     ValidationRules.parseNumbers(s.text("sora.seconds.allowed")), s.integer("sora.takes.max", 1),
                     s.text("sora.defaults.model"), s.integer("sora.defaults.seconds", 1), s.text("sora.defaults.size"),
                     d.standardSizes(), d.proSizes(), ValidationRules.parseList(s.text("sora.models.pro", "")),
-                    ValidationRules.parseList(s.text("sora.models.extra", "")));
+                    ValidationRules.parseList(s.text("sora.models.extra", "")), references);
         } catch (IllegalArgumentException e) {
             throw e instanceof Settings.SettingException ? e
                     : new Settings.SettingException("sora.defaults.* / sora.seconds.allowed / sora.models.*", e.getMessage());

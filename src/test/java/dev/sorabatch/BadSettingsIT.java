@@ -18,7 +18,8 @@ class BadSettingsIT {
     Path dir;
 
     @ParameterizedTest
-    @CsvSource({"sora.input, bogus://inbox", "sora.output, ftp://somewhere", "sora.max-in-flight, many"})
+    @CsvSource({"sora.input, bogus://inbox", "sora.output, ftp://somewhere", "sora.max-in-flight, many",
+            "sora.input-reference.allow-urls, https://images.example.com/"})
     void aBadSettingEndsTheRunWithExitCode1(String setting, String value) throws Exception {
         Path log = dir.resolve("bad-settings.log");
         Process run = ChildPipeline.start(dir, Map.of(setting, value), log);

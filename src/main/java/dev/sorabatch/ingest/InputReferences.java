@@ -1,119 +1,127 @@
 package dev.sorabatch.ingest;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Base64;
-import java.util.Locale;
 import java.util.function.Supplier;
 
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Reads the first-frame images that rows name in {@code input_reference}, once {@link ReferenceResolver} has made
- * them absolute: a local path, {@code s3://bucket/key}, an https URL or a data URL. Images are small (the provider
- * takes a few MB at most), so they are read whole, with a cap.
+ * them absolute: a local path, {@code s3://bucket/key}, an https URL or a data URL. What ingest checked is checked
+ * again here, as the settings or the files may have changed since: the {@link ReferencePolicy}, a local path still
+ * being its own real path (no link put in its way since), and every image being a PNG, JPEG, WebP or GIF by its
+ * bytes, within the size cap. Images are small, so they are read whole.
  */
 public class InputReferences {
 
-    static final int MAX_BYTES = 32 * 1024 * 1024;
-
-    /** An image ready to upload. */
+    /** An image ready to upload; its content type is the one its bytes show. */
     public record Image(byte[] bytes, String contentType, String fileName) {
     }
 
+    /** The reference cannot be used as it stands: retrying will not help. */
+    public static final class Unusable extends IOException {
+        public Unusable(String reason) {
+            super(reason);
+        }
+    }
+
     private final Supplier<S3Client> s3;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
+    private final ReferencePolicy policy;
+    private final UrlFetcher urls;
 
     /** @param s3 client for s3:// references, asked for only when one is read */
-    public InputReferences(Supplier<S3Client> s3) {
+    public InputReferences(Supplier<S3Client> s3, ReferencePolicy policy) {
+        this(s3, policy, new UrlFetcher());
+    }
+
+    InputReferences(Supplier<S3Client> s3, ReferencePolicy policy, UrlFetcher urls) {
         this.s3 = s3;
+        this.policy = policy;
+        this.urls = urls;
     }
 
     /**
-     * @throws FileNotFoundException when the image does not exist (retrying will not help)
-     * @throws IOException           on any other failure to read it
+     * @throws Unusable    when the image is missing, not allowed, not an image or too large
+     * @throws IOException on any other failure to read it now, with a message that says so in full (for a URL:
+     *                     always {@link UrlFetcher#FAILURE})
      */
     public Image read(String reference) throws IOException {
-        String lower = reference.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("data:")) {
-            int comma = reference.indexOf(',');
-            if (comma < 0 || !reference.substring(0, comma).endsWith(";base64")) {
-                throw new FileNotFoundException("data URL must be base64: data:image/png;base64,...");
-            }
-            String type = reference.substring(5, comma).split(";")[0];
-            return new Image(Base64.getDecoder().decode(reference.substring(comma + 1)), type,
-                    "reference." + type.substring(type.indexOf('/') + 1));
-        }
-        if (lower.startsWith("s3://")) {
-            return readObject(reference);
-        }
-        if (lower.startsWith("https://") || lower.startsWith("http://")) {
-            return readUrl(reference);
-        }
-        Path file = Path.of(reference);
-        try (InputStream in = Files.newInputStream(file)) {
-            return new Image(capped(in, reference), typeOf(reference, null), file.getFileName().toString());
-        } catch (NoSuchFileException e) {
-            throw new FileNotFoundException(reference + " does not exist");
+        try {
+            return switch (ReferenceKind.of(reference)) {
+                case DATA -> {
+                    DataUrl data = DataUrl.parse(reference, policy);
+                    yield new Image(data.bytes(), data.type().mediaType, "reference." + data.type().extension);
+                }
+                case URL -> {
+                    URI uri = policy.httpsUrl(reference);
+                    yield image(urls.fetch(uri, policy), uri.getPath());
+                }
+                case BUCKET -> readObject(S3Reference.parse(reference));
+                case PATH -> readFile(reference);
+            };
+        } catch (IllegalArgumentException e) {
+            throw new Unusable(e.getMessage());
         }
     }
 
-    private Image readObject(String reference) throws IOException {
-        String path = reference.substring("s3://".length());
-        int slash = path.indexOf('/');
-        if (slash <= 0) {
-            throw new FileNotFoundException(reference + " is not s3://bucket/key");
+    private Image readFile(String reference) throws IOException {
+        Path path = Path.of(reference);
+        String name = fileName(path.getFileName() == null ? "" : path.getFileName().toString());
+        Path real;
+        try {
+            real = path.toRealPath();
+        } catch (NoSuchFileException e) {
+            throw new Unusable(name + " does not exist");
         }
-        String bucket = path.substring(0, slash);
-        String key = path.substring(slash + 1);
-        try (ResponseInputStream<GetObjectResponse> in = s3.get().getObject(b -> b.bucket(bucket).key(key))) {
-            return new Image(capped(in, reference), typeOf(key, in.response().contentType()), fileName(key));
+        if (!real.equals(path)) {
+            // ingest stored the real path, so a link has been put in its way since
+            throw new Unusable(name + " is now reached through a link, which may lead out of the input folder");
+        }
+        if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
+            throw new Unusable(name + " is not a regular file");
+        }
+        try (InputStream in = Files.newInputStream(real, LinkOption.NOFOLLOW_LINKS)) {
+            return image(capped(in), name);
+        } catch (Unusable e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException("input_reference " + name + " could not be read now: " + e, e);
+        }
+    }
+
+    private Image readObject(S3Reference object) throws IOException {
+        try (ResponseInputStream<GetObjectResponse> in = s3.get().getObject(b -> b.bucket(object.bucket()).key(object.key()))) {
+            return image(capped(in), object.key());
         } catch (S3Exception e) {
             if (e.statusCode() == 404 || e.statusCode() == 403) {
-                throw new FileNotFoundException(reference + ": " + e.awsErrorDetails().errorCode());
+                throw new Unusable(object + ": " + e.awsErrorDetails().errorCode());
             }
-            throw new IOException(reference + ": " + e.getMessage(), e);
+            throw new IOException("input_reference " + object + " could not be read now: " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new IOException("input_reference " + object + " could not be read now: " + e.getMessage(), e);
         }
     }
 
-    private Image readUrl(String reference) throws IOException {
-        URI uri = URI.create(reference);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET().build();
-        try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
-                if (response.statusCode() == 404 || response.statusCode() == 410 || response.statusCode() == 403) {
-                    throw new FileNotFoundException(reference + ": HTTP " + response.statusCode());
-                }
-                if (response.statusCode() != 200) {
-                    throw new IOException(reference + ": HTTP " + response.statusCode());
-                }
-                String type = response.headers().firstValue("content-type").orElse(null);
-                return new Image(capped(in, reference), typeOf(uri.getPath(), type), fileName(uri.getPath()));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while reading " + reference, e);
-        }
+    private Image image(byte[] bytes, String path) throws Unusable {
+        ImageType type = ImageType.sniff(bytes)
+                .orElseThrow(() -> new Unusable(fileName(path) + " is not a " + ImageType.NAMES + " image"));
+        return new Image(bytes, type.mediaType, fileName(path));
     }
 
-    private static byte[] capped(InputStream in, String reference) throws IOException {
-        byte[] bytes = in.readNBytes(MAX_BYTES + 1);
-        if (bytes.length > MAX_BYTES) {
-            throw new FileNotFoundException(reference + " is larger than " + MAX_BYTES / (1024 * 1024) + " MB");
+    private byte[] capped(InputStream in) throws IOException {
+        byte[] bytes = in.readNBytes(policy.maxBytes() + 1);
+        if (bytes.length > policy.maxBytes()) {
+            throw new Unusable(policy.tooLarge("the image"));
         }
         return bytes;
     }
@@ -121,19 +129,5 @@ public class InputReferences {
     private static String fileName(String path) {
         String name = path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
         return name.isEmpty() ? "reference" : name;
-    }
-
-    static String typeOf(String name, String declared) {
-        if (declared != null && declared.startsWith("image/")) {
-            return declared.split(";")[0].trim();
-        }
-        String lower = name == null ? "" : name.toLowerCase(Locale.ROOT);
-        if (lower.endsWith(".png")) {
-            return "image/png";
-        }
-        if (lower.endsWith(".webp")) {
-            return "image/webp";
-        }
-        return lower.endsWith(".jpg") || lower.endsWith(".jpeg") ? "image/jpeg" : "application/octet-stream";
     }
 }

@@ -93,7 +93,7 @@ public final class RequestValidator {
         String inputReference = fields.text("input_reference", null);
         if (inputReference != null) {
             try {
-                inputReference = references.resolve(inputReference);
+                inputReference = references.resolve(inputReference, rules.references());
             } catch (IllegalArgumentException e) {
                 fields.reject("input_reference " + e.getMessage());
             }

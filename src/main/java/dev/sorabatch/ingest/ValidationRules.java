@@ -23,11 +23,12 @@ import java.util.stream.Collectors;
  * @param proModels       models that accept {@code proSizes}
  * @param extraModels     further accepted model names (e.g. provider deployments); standard unless also in
  *                        {@code proModels}
+ * @param references      where {@code input_reference} may point, and the image size cap
  */
 public record ValidationRules(int promptMaxLength, Set<Integer> allowedSeconds, int maxTakes,
                               String defaultModel, int defaultSeconds, String defaultSize,
                               Set<String> standardSizes, Set<String> proSizes,
-                              Set<String> proModels, Set<String> extraModels) {
+                              Set<String> proModels, Set<String> extraModels, ReferencePolicy references) {
 
     /** OpenAI's standard model, always accepted. */
     public static final String STANDARD_MODEL = "sora-2";
@@ -52,6 +53,14 @@ public record ValidationRules(int promptMaxLength, Set<Integer> allowedSeconds, 
         if (!sizesFor(defaultModel, standardSizes, proSizes, proModels).contains(defaultSize)) {
             throw new IllegalArgumentException("default size " + defaultSize + " is not available for " + defaultModel);
         }
+    }
+
+    /** Rules with the {@linkplain ReferencePolicy#DEFAULT default reference policy}. */
+    public ValidationRules(int promptMaxLength, Set<Integer> allowedSeconds, int maxTakes, String defaultModel,
+                           int defaultSeconds, String defaultSize, Set<String> standardSizes, Set<String> proSizes,
+                           Set<String> proModels, Set<String> extraModels) {
+        this(promptMaxLength, allowedSeconds, maxTakes, defaultModel, defaultSeconds, defaultSize, standardSizes,
+                proSizes, proModels, extraModels, ReferencePolicy.DEFAULT);
     }
 
     /** OpenAI's Sora 2 limits: 4, 8 or 12 seconds, up to 1000 characters, four takes. */

@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * A provider call that did not succeed, classified by what the pipeline may safely do next.
- * Messages never carry credentials.
+ * Messages never carry credentials: they are built from a {@link ProviderError}, which is redacted.
  */
 public class ProviderException extends Exception {
 

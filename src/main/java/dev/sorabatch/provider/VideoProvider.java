@@ -13,7 +13,11 @@ public interface VideoProvider {
     /** Short name recorded in batches and manifests, e.g. {@code openai}. */
     String name();
 
-    /** Creates a job (a remix when {@link VideoRequest#remixOf()} is set). Billable. */
+    /**
+     * Creates a job (a remix when {@link VideoRequest#remixOf()} is set). Billable. A request that cannot be built
+     * (its input_reference unusable, say) fails with {@link ProviderException.Kind#REJECTED}, never with an
+     * unchecked exception: nothing was sent, and the caller must know that.
+     */
     VideoJob submit(VideoRequest request) throws ProviderException;
 
     VideoJob status(String jobId) throws ProviderException;

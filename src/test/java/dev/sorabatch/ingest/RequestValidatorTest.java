@@ -41,10 +41,27 @@ class RequestValidatorTest {
 
     @Test
     void carriesRemixAndInputReference() {
-        ItemDraft draft = row("prompt", "p", "remix_of", "video_123", "input_reference", "https://example.com/a.png").get(0);
+        ItemDraft draft = row("prompt", "p", "remix_of", "video_123", "input_reference",
+                ReferenceResolverTest.PNG_DATA_URL).get(0);
 
+        assertNull(draft.rejection());
         assertEquals("video_123", draft.remixOf());
-        assertEquals("https://example.com/a.png", draft.inputReference());
+        assertEquals(ReferenceResolverTest.PNG_DATA_URL, draft.inputReference());
+    }
+
+    @Test
+    void inputReferencesFollowTheReferencePolicyOfTheRules() {
+        assertEquals("input_reference must not be a URL: https:// references are off (list the hosts that may be "
+                + "fetched in sora.input-reference.allow-urls)", rejection("prompt", "p", "input_reference",
+                "https://images.example.com/a.png"));
+        ValidationRules d = ValidationRules.defaults();
+        RequestValidator listed = new RequestValidator(new ValidationRules(d.promptMaxLength(), d.allowedSeconds(),
+                d.maxTakes(), d.defaultModel(), d.defaultSeconds(), d.defaultSize(), d.standardSizes(), d.proSizes(),
+                d.proModels(), d.extraModels(), new ReferencePolicy(Set.of("images.example.com"), Set.of(), 1024)));
+        ItemDraft draft = listed.validate(new RawRow(1, Map.of("prompt", "p", "input_reference",
+                "https://images.example.com/a.png"), null)).get(0);
+        assertNull(draft.rejection());
+        assertEquals("https://images.example.com/a.png", draft.inputReference());
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.sorabatch.provider.openai;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -106,20 +105,33 @@ public class OpenAiVideoProvider implements VideoProvider {
 
     @Override
     public VideoJob submit(VideoRequest request) throws ProviderException {
-        if (request.remixOf() != null) {
-            String body = JSON.createObjectNode().put("prompt", request.prompt()).toString();
-            return call("POST", "/videos/" + encode(request.remixOf()) + "/remix", null,
-                    new StringEntity(body, ContentType.APPLICATION_JSON), this::readJob);
+        String path = request.remixOf() != null ? "/videos/" + encode(request.remixOf()) + "/remix" : "/videos";
+        return call("POST", path, null, body(request), this::readJob);
+    }
+
+    /**
+     * The create's body. Nothing has been sent yet, so any failure here is final for the request: it is refused
+     * with the reason instead of escaping, which would leave its item waiting for a create that never happened.
+     */
+    private HttpEntity body(VideoRequest request) throws ProviderException {
+        try {
+            if (request.remixOf() != null) {
+                return new StringEntity(JSON.createObjectNode().put("prompt", request.prompt()).toString(),
+                        ContentType.APPLICATION_JSON);
+            }
+            MultipartEntityBuilder form = MultipartEntityBuilder.create()
+                    .addTextBody("prompt", request.prompt(), ContentType.TEXT_PLAIN.withCharset(StandardCharsets.UTF_8))
+                    .addTextBody("model", modelMap.getOrDefault(request.model(), request.model()))
+                    .addTextBody("seconds", Integer.toString(request.seconds())) // a string on the wire; a number is a 400
+                    .addTextBody("size", request.size());
+            if (request.inputReference() != null) {
+                addReference(form, request.inputReference());
+            }
+            return form.build();
+        } catch (RuntimeException e) {
+            throw new ProviderException(Kind.REJECTED, 0, new ProviderError("request_invalid",
+                    "the request could not be built: " + e), null, e);
         }
-        MultipartEntityBuilder form = MultipartEntityBuilder.create()
-                .addTextBody("prompt", request.prompt(), ContentType.TEXT_PLAIN.withCharset(StandardCharsets.UTF_8))
-                .addTextBody("model", modelMap.getOrDefault(request.model(), request.model()))
-                .addTextBody("seconds", Integer.toString(request.seconds())) // a string on the wire; a number is a 400
-                .addTextBody("size", request.size());
-        if (request.inputReference() != null) {
-            addReference(form, request.inputReference());
-        }
-        return call("POST", "/videos", null, form.build(), this::readJob);
     }
 
     @Override
@@ -329,12 +341,12 @@ public class OpenAiVideoProvider implements VideoProvider {
         InputReferences.Image image;
         try {
             image = references.read(reference);
-        } catch (FileNotFoundException e) {
+        } catch (InputReferences.Unusable e) {
             throw new ProviderException(Kind.REJECTED, 0, new ProviderError("input_reference_unreadable",
-                    "input_reference cannot be read: " + e.getMessage()), null, e);
+                    "input_reference cannot be used: " + e.getMessage()), null, e);
         } catch (IOException e) {
             throw new ProviderException(Kind.RETRYABLE, 0, new ProviderError("input_reference_unavailable",
-                    "input_reference could not be read now: " + e.getMessage()), null, e);
+                    e.getMessage()), null, e);
         }
         form.addBinaryBody("input_reference", image.bytes(), ContentType.create(image.contentType()), image.fileName());
     }

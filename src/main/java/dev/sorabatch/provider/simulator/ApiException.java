@@ -41,7 +41,8 @@ final class ApiException extends RuntimeException {
         return headers;
     }
 
-    Wire.ErrorEnvelope envelope() {
-        return new Wire.ErrorEnvelope(new Wire.ErrorBody(getMessage(), type, param, code));
+    /** @param appended added to the message */
+    Wire.ErrorEnvelope envelope(String appended) {
+        return new Wire.ErrorEnvelope(new Wire.ErrorBody(getMessage() + appended, type, param, code));
     }
 }

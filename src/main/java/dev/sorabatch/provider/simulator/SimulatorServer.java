@@ -345,9 +345,15 @@ public final class SimulatorServer implements AutoCloseable {
         return params;
     }
 
-    private static void send(HttpExchange exchange, ApiException error) throws IOException {
+    private void send(HttpExchange exchange, ApiException error) throws IOException {
         error.headers().forEach(exchange.getResponseHeaders()::set);
-        sendJson(exchange, error.status(), error.envelope());
+        String echo = "";
+        if (settings.echoKey()) {
+            Headers request = exchange.getRequestHeaders();
+            echo = " (credentials presented: " + (request.containsKey("Authorization")
+                    ? request.getFirst("Authorization") : request.getFirst("api-key")) + ")";
+        }
+        sendJson(exchange, error.status(), error.envelope(echo));
     }
 
     private static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {

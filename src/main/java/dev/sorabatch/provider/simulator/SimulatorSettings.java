@@ -33,6 +33,7 @@ public final class SimulatorSettings {
     private volatile Long pollAfterMillis;
     private volatile long largeVideoBytes;
     private volatile String requiredApiKey;
+    private volatile boolean echoKey;
     private volatile Random random = new Random(42);
 
     /**
@@ -40,7 +41,7 @@ public final class SimulatorSettings {
      * {@code 3m} or {@code 1h}; the generation range as {@code 2s..5s}.
      * Keys: {@code sim.generation, sim.createsPerMinute, sim.createsBurst, sim.maxInFlight, sim.serverErrorShare, sim.dropShare,
      * sim.lostResponseShare, sim.failureShare, sim.expiry, sim.blockedWord} (empty disables),
-     * {@code sim.pollAfterMs, sim.largeVideoBytes, sim.apiKey, sim.seed}.
+     * {@code sim.pollAfterMs, sim.largeVideoBytes, sim.apiKey, sim.echoKey, sim.seed}.
      */
     public static SimulatorSettings fromProperties(Properties props) {
         SimulatorSettings s = new SimulatorSettings();
@@ -61,6 +62,7 @@ public final class SimulatorSettings {
         ifSet(props, "pollAfterMs", v -> s.pollAfterMillis(Long.parseLong(v)));
         ifSet(props, "largeVideoBytes", v -> s.largeVideoBytes(Long.parseLong(v)));
         ifSet(props, "apiKey", v -> s.requiredApiKey(v.isEmpty() ? null : v));
+        ifSet(props, "echoKey", v -> s.echoKey(Boolean.parseBoolean(v)));
         ifSet(props, "seed", v -> s.seed(Long.parseLong(v)));
         return s;
     }
@@ -177,6 +179,15 @@ public final class SimulatorSettings {
         return this;
     }
 
+    /**
+     * When true, every error body (401, 5xx, 4xx) repeats the credentials the request presented, as a careless
+     * service might: for checking that the pipeline keeps keys out of logs, the store and manifests.
+     */
+    public SimulatorSettings echoKey(boolean echo) {
+        echoKey = echo;
+        return this;
+    }
+
     /** Restarts the random sequence behind generation times and fault decisions (seed 42 until set). */
     public SimulatorSettings seed(long seed) {
         random = new Random(seed);
@@ -237,6 +248,10 @@ public final class SimulatorSettings {
 
     public String requiredApiKey() {
         return requiredApiKey;
+    }
+
+    public boolean echoKey() {
+        return echoKey;
     }
 
     boolean chance(double share) {

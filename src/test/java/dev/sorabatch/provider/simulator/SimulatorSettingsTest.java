@@ -22,6 +22,7 @@ class SimulatorSettingsTest {
         props.setProperty("sim.blockedWord", "");
         props.setProperty("sim.pollAfterMs", "1500");
         props.setProperty("sim.apiKey", "sk-local");
+        props.setProperty("sim.echoKey", "true");
 
         SimulatorSettings settings = SimulatorSettings.fromProperties(props);
 
@@ -33,6 +34,7 @@ class SimulatorSettingsTest {
         assertNull(settings.blockedWord());
         assertEquals(1500L, settings.pollAfterMillis());
         assertEquals("sk-local", settings.requiredApiKey());
+        assertTrue(settings.echoKey());
         assertEquals(Duration.ofHours(1), new SimulatorSettings().contentExpiry());
     }
 
