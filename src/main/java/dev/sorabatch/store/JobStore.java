@@ -486,7 +486,8 @@ public class JobStore {
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
             if (a == null) {
-                ps.setNull(i + 1, Types.VARCHAR);
+                // of no stated type: PostgreSQL refuses a null typed VARCHAR for an integer column
+                ps.setNull(i + 1, Types.NULL);
             } else if (a instanceof Long l) {
                 ps.setLong(i + 1, l);
             } else if (a instanceof Integer n) {
