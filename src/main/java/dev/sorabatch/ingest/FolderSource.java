@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -95,16 +96,18 @@ public class FolderSource implements InputSource, GenericFileFilter<File> {
         String name = file.getFileNameOnly();
         Path path = ((File) file.getFile()).toPath();
         try {
-            if (!path.toRealPath().startsWith(inbox.toRealPath())) {
+            Path real = path.toRealPath();
+            if (!real.startsWith(inbox.toRealPath())) {
                 throw new BadFileException("the file is a link to a place outside the input folder; links out of it"
                         + " are not followed");
             }
-            long size = Files.size(path);
-            long modified = Files.getLastModifiedTime(path).toMillis();
+            long size = Files.size(real);
+            long modified = Files.getLastModifiedTime(real).toMillis();
             Optional<Batch> batch;
-            try (InputStream in = Files.newInputStream(path)) {
+            // what was checked is what is read: a link put in its place meanwhile is not followed
+            try (InputStream in = Files.newInputStream(real, LinkOption.NOFOLLOW_LINKS)) {
                 batch = ingestor.ingest(name, name, null, ReferenceResolver.folder(inbox), in,
-                        () -> unchanged(path, size, modified));
+                        () -> unchanged(real, size, modified));
             }
             exchange.getMessage().setHeader(ARCHIVE_HEADER, doneDir.resolve(ArchiveNames.free(name, "", n -> Files.exists(doneDir.resolve(n)))).toString());
             batch.ifPresent(b -> exchange.getMessage().setHeader("SoraBatch", b.name()));
