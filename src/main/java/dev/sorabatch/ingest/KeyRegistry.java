@@ -56,13 +56,13 @@ public final class KeyRegistry {
     }
 
     /** Forgets the claims held here: they are in the store now. */
-    public void clear() {
+    void clear() {
         keys.clear();
         ids.clear();
     }
 
     /** Where claims made before the last {@link #clear()} are looked up. */
-    public void lookIn(Earlier earlier) {
+    void lookIn(Earlier earlier) {
         this.earlier = earlier;
     }
 }
