@@ -25,6 +25,7 @@ import dev.sorabatch.ingest.EventQueueSource;
 import dev.sorabatch.ingest.FolderSource;
 import dev.sorabatch.ingest.InputReferences;
 import dev.sorabatch.ingest.InputSource;
+import dev.sorabatch.ingest.ReadLimits;
 import dev.sorabatch.ingest.ReferencePolicy;
 import dev.sorabatch.ingest.ValidationRules;
 import dev.sorabatch.manifest.CostEstimate;
@@ -100,8 +101,9 @@ public class PipelineConfiguration implements CamelConfiguration {
 
         registry.bind("jobStore", store);
         registry.bind("runControl", run);
-        BatchIngestor ingestor = new BatchIngestor(store, rules(s, references), provider.name(),
-                s.flag("sora.input.skip-duplicates"));
+        BatchIngestor ingestor = new BatchIngestor(store, rules(s, references),
+                store.itemColumns().capped("input_reference", s.integer("sora.input-reference.max-length", 1)),
+                readLimits(s), provider.name(), s.flag("sora.input.skip-duplicates"), lease);
         InputSource source = inputSource(s, ingestor, run, aws);
         registry.bind("inputSource", source);
         camel.getPropertiesComponent().addOverrideProperty("sora.input.endpoint", source.endpointUri());
@@ -262,6 +264,13 @@ public class PipelineConfiguration implements CamelConfiguration {
         } catch (IllegalArgumentException e) {
             throw new Settings.SettingException("sora.input-reference.allow-urls", e.getMessage());
         }
+    }
+
+    private static ReadLimits readLimits(Settings s) {
+        return new ReadLimits(s.integer("sora.input.max-file-mb", 1) * 1024L * 1024,
+                s.integer("sora.input.max-line-length", 1), s.integer("sora.input.max-cell-length", 1),
+                s.integer("sora.input.max-nesting-depth", 1), s.integer("sora.input.max-rows", 1),
+                s.integer("sora.input.max-columns", 1));
     }
 
     private static ValidationRules rules(Settings s, ReferencePolicy references) {

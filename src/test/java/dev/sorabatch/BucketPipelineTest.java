@@ -120,6 +120,19 @@ class BucketPipelineTest {
     }
 
     @Test
+    void aSecondObjectOfTheSameNameIsKeptBesideTheFirstInDone() throws Exception {
+        put("incoming/twice.csv", "prompt\nA first lantern\n");
+        awaitManifest("twice", "generated/");
+        put("incoming/twice.csv", "prompt\nA second lantern\n");
+        awaitManifest("twice-2", "generated/");
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> keys("prompts", "done/").containsAll(Set.of("done/twice.csv", "done/twice-2.csv")));
+        assertThat(new String(get("prompts", "done/twice.csv"), StandardCharsets.UTF_8)).contains("first");
+        assertThat(new String(get("prompts", "done/twice-2.csv"), StandardCharsets.UTF_8)).contains("second");
+    }
+
+    @Test
     void inputReferencesAreReadFromTheInputBucket() throws Exception {
         byte[] png = getClass().getResourceAsStream("/simulator/thumbnail.webp").readAllBytes();
         s3.putObject(b -> b.bucket("prompts").key("incoming/images/first frame.webp"), RequestBody.fromBytes(png));

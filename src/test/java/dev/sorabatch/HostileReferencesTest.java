@@ -51,10 +51,11 @@ class HostileReferencesTest {
     @Test
     void aRequestThatCannotBeBuiltFailsItsItemWithoutACreate(@TempDir Path dir) throws Exception {
         try (Pipeline p = Pipeline.start(dir, Map.of())) {
-            try (IngestTransaction tx = p.store().beginIngest("stored-earlier.csv", null, "simulator")) {
-                tx.add(new ItemDraft(1, "old", "old", 1, "A harbour at dusk", "sora-2", 4, "720x1280", null,
+            try (IngestTransaction tx = p.store().beginIngest("stored-earlier.csv", "simulator", 30_000)) {
+                tx.add(new ItemDraft(1, "old", "old", "old", 1, "A harbour at dusk", "sora-2", 4, "720x1280", null,
                         "data:;base64,AAAA", "{}", null));
-                tx.commit("stored-earlier", "sha-of-stored-earlier");
+                tx.flush();
+                tx.open("stored-earlier", "sha-of-stored-earlier", null);
             }
 
             JsonNode item = p.awaitManifest("stored-earlier", Duration.ofSeconds(60)).path("items").get(0);

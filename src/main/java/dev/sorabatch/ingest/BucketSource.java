@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import dev.sorabatch.run.RunControl;
 
@@ -58,10 +59,11 @@ public class BucketSource implements InputSource {
     }
 
     @Override
-    public void ingest(Exchange exchange) throws IOException, SQLException {
+    public void ingest(Exchange exchange) throws IOException, SQLException, InputChangedException {
         Message message = exchange.getMessage();
         InputStream body = message.getBody(InputStream.class);
         if (body == null) {
+            ingestor.discardAbandoned();
             run.sourceIdle();
             return;
         }
@@ -72,27 +74,64 @@ public class BucketSource implements InputSource {
         }
         String name = key.substring(key.lastIndexOf('/') + 1);
         String source = "s3://" + bucket + "/" + key;
-        String sourceRef = source + "#" + etag(message.getHeader(AWS2S3Constants.E_TAG, String.class));
-        try (InputStream in = body) {
+        String etag = message.getHeader(AWS2S3Constants.E_TAG, String.class);
+        String sourceRef = source + "#" + etag(etag);
+        try {
             if (ingestor.seen(sourceRef)) {
                 LOG.info("{} was committed before; moving it to {}", source, donePrefix);
                 abort(body);
             } else {
-                ingestor.ingest(name, source, sourceRef, ReferenceResolver.bucket(bucket, prefix), in);
+                ingestor.ingest(name, source, sourceRef, ReferenceResolver.bucket(bucket, prefix), body);
             }
-            move(key, donePrefix + name);
+            move(key, etag, freeKey(donePrefix, name, ""));
         } catch (BadFileException e) {
+            abort(body); // closing would download the rest of an object that may be far too large
             LOG.warn("Set aside {}: {}", source, e.getMessage());
-            putErrorReport(s3, bucket, errorPrefix + name, source, e.getMessage(),
+            String target = freeKey(errorPrefix, name, ".error.json");
+            putErrorReport(s3, bucket, target, source, e.getMessage(),
                     "fix the object and upload it under s3://" + bucket + "/" + prefix + " again");
-            move(key, errorPrefix + name);
+            move(key, etag, target);
             run.fileSetAside();
+        } finally {
+            body.close();
         }
     }
 
-    private void move(String from, String to) {
-        s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(from).destinationBucket(bucket).destinationKey(to));
+    /**
+     * Moves the object version that was read; a newer version uploaded meanwhile is left in place (the copy is
+     * conditional on the ETag), to be read as a batch of its own.
+     */
+    private void move(String from, String etag, String to) {
+        try {
+            s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(from).copySourceIfMatch(etag)
+                    .destinationBucket(bucket).destinationKey(to));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412) {
+                LOG.info("s3://{}/{} was replaced while it was read; the new version is read next", bucket, from);
+                return;
+            }
+            throw e;
+        }
         s3.deleteObject(b -> b.bucket(bucket).key(from));
+    }
+
+    private String freeKey(String prefix, String name, String companion) {
+        return freeKey(s3, bucket, prefix + name, companion);
+    }
+
+    /** The key, or the first free {@code base-2.ext}… in the bucket, so an earlier object of that name is kept. */
+    static String freeKey(S3Client s3, String bucket, String key, String companion) {
+        return ArchiveNames.free(key, companion, candidate -> {
+            try {
+                s3.headObject(b -> b.bucket(bucket).key(candidate));
+                return true;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 404) {
+                    return false;
+                }
+                throw e;
+            }
+        });
     }
 
     /** Writes {@code <key>.error.json}, the report of why the input at {@code source} cannot be read. */

@@ -81,6 +81,7 @@ public class EventQueueSource implements InputSource {
         Message message = exchange.getMessage();
         String body = message.getBody(String.class);
         if (body == null) {
+            ingestor.discardAbandoned();
             run.sourceIdle();
             return;
         }
@@ -131,12 +132,16 @@ public class EventQueueSource implements InputSource {
             }
             String name = key.substring(key.lastIndexOf('/') + 1);
             String folder = key.substring(0, key.length() - name.length());
-            ingestor.ingest(name, source, sourceRef, ReferenceResolver.bucket(object.bucket(), folder), in);
-        } catch (BadFileException e) {
-            LOG.warn("Set aside {}: {}", source, e.getMessage());
-            BucketSource.putErrorReport(s3, object.bucket(), errorPrefix + key, source, e.getMessage(),
-                    "fix the file and upload it again");
-            run.fileSetAside();
+            try {
+                ingestor.ingest(name, source, sourceRef, ReferenceResolver.bucket(object.bucket(), folder), in);
+            } catch (BadFileException e) {
+                in.abort(); // closing would download the rest of an object that may be far too large
+                LOG.warn("Set aside {}: {}", source, e.getMessage());
+                BucketSource.putErrorReport(s3, object.bucket(),
+                        BucketSource.freeKey(s3, object.bucket(), errorPrefix + key, ".error.json"), source,
+                        e.getMessage(), "fix the file and upload it again");
+                run.fileSetAside();
+            }
         }
     }
 

@@ -1,9 +1,11 @@
 package dev.sorabatch.ingest;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -17,6 +19,7 @@ import org.apache.commons.io.ByteOrderMark;
 import org.apache.commons.io.FilenameUtils;
 import org.apache.commons.io.IOUtils;
 import org.apache.commons.io.input.BOMInputStream;
+import org.apache.commons.io.input.BoundedInputStream;
 import org.apache.commons.io.input.CloseShieldInputStream;
 
 import java.io.BufferedReader;
@@ -55,39 +58,65 @@ import java.util.regex.Pattern;
  *       number of values becomes a row with a parse error.</li>
  * </ul>
  * Text must be UTF-8; a byte order mark is skipped. Duplicate keys in a JSON object are a syntax error.
+ *
+ * <p>Every read is bounded by {@link ReadLimits}, checked as the text streams by, so that no file can make the
+ * reader hold more than one request of bounded size: the file's bytes, the length of each request as written, of
+ * each value, the nesting of JSON (Jackson's {@link StreamReadConstraints}), the number of requests and of columns.
  */
 public final class RequestReader {
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            // metadata is echoed later; BigDecimal keeps 1.50 as 1.50
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .build();
     private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() { };
     /** RFC 4180, except that blank lines (often left at the end by editors) are skipped. */
     private static final CSVFormat CSV = CSVFormat.DEFAULT;
     private static final Pattern NESTED_SOURCE = Pattern.compile("\\[Source: [^;]*; (line: \\d+, column: \\d+)]");
+    /** Jackson names the constraint a value broke; the reason names the setting that sets it. */
+    private static final Pattern CONSTRAINT = Pattern.compile(
+            "from `StreamReadConstraints\\.getMax(NestingDepth|StringLength)\\(\\)`");
     private static final int SNIFF_BLOCK = 8192;
 
     private enum Format { JSON, JSONL, CSV }
 
-    private RequestReader() {
+    private final ReadLimits limits;
+    private final ObjectMapper mapper;
+
+    public RequestReader(ReadLimits limits) {
+        this.limits = limits;
+        JsonFactory factory = JsonFactory.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(limits.maxNestingDepth())
+                        .maxStringLength(limits.maxCellLength())
+                        .build())
+                .build();
+        // metadata is echoed later; BigDecimal keeps 1.50 as 1.50
+        this.mapper = JsonMapper.builder(factory).enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
     }
 
     /**
      * Streams the file's requests to the sink in file order; never holds all rows. Reads the stream to EOF,
-     * also when the file turns out bad, so that a digest over it covers the whole file. The stream is not closed.
+     * also when the file turns out bad, so that a digest over it covers the whole file; only a file over
+     * {@link ReadLimits#maxFileBytes()} is left where reading stopped. The stream is not closed.
      *
      * @param fileName name used to pick the format by its extension; a path is fine
      * @throws BadFileException the file as a whole is not a usable batch; rows already passed to the sink
      *                          must then be discarded
      * @throws IOException      reading failed, or the sink failed (its exception is passed through)
      */
-    public static ReadResult read(String fileName, InputStream in, RowSink sink) throws BadFileException, IOException {
+    public ReadResult read(String fileName, InputStream in, RowSink sink) throws BadFileException, IOException {
+        InputStream bounded = BoundedInputStream.builder()
+                .setInputStream(CloseShieldInputStream.wrap(in))
+                .setMaxCount(limits.maxFileBytes() + 1)
+                .setOnMaxCount((max, count) -> {
+                    throw new TooLarge("the file is larger than " + size(limits.maxFileBytes())
+                            + " (sora.input.max-file-mb); split it into smaller files");
+                })
+                .get();
         try {
-            return readBatch(format(fileName), in, sink);
+            return readBatch(format(fileName), bounded, sink);
         } catch (BadFileException e) {
-            IOUtils.consume(in);
+            if (!(e.getCause() instanceof TooLarge)) {
+                IOUtils.consume(in);
+            }
             throw e;
         }
     }
@@ -113,14 +142,15 @@ public final class RequestReader {
         };
     }
 
-    private static ReadResult readBatch(Format format, InputStream in, RowSink sink) throws BadFileException, IOException {
-        try (BufferedReader text = utf8(in)) {
+    private ReadResult readBatch(Format format, InputStream in, RowSink sink) throws BadFileException, IOException {
+        CheckedText checked = new CheckedText(utf8(in), format);
+        try (BufferedReader text = new BufferedReader(checked, SNIFF_BLOCK)) {
             int first = firstContentChar(text);
             if (first < 0) {
                 throw new BadFileException("the file is empty");
             }
             ReadResult result = switch (format) {
-                case JSON -> readJson(text, first, sink);
+                case JSON -> readJson(text, checked, first, sink);
                 case JSONL -> readJsonLines(text, first, sink);
                 case CSV -> readCsv(text, first, sink);
             };
@@ -135,7 +165,7 @@ public final class RequestReader {
         }
     }
 
-    private static BufferedReader utf8(InputStream in) throws IOException, BadFileException {
+    private static Reader utf8(InputStream in) throws IOException, BadFileException {
         // the other marks are only looked for to name the encoding in the error
         BOMInputStream withoutBom = BOMInputStream.builder()
                 .setInputStream(CloseShieldInputStream.wrap(in))
@@ -149,7 +179,7 @@ public final class RequestReader {
         CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        return new BufferedReader(new TextOnly(new InputStreamReader(withoutBom, strict)), SNIFF_BLOCK);
+        return new InputStreamReader(withoutBom, strict);
     }
 
     /** The first non-whitespace character, or -1 for a blank file; the reader is left where it was. */
@@ -168,14 +198,15 @@ public final class RequestReader {
         return c;
     }
 
-    private static ReadResult readJson(Reader text, int first, RowSink sink) throws IOException, BadFileException {
+    private ReadResult readJson(Reader text, CheckedText checked, int first, RowSink sink)
+            throws IOException, BadFileException {
         if (first != '[' && first != '{') {
             throw new BadFileException("a .json file must start with '[' or '{', but this one starts with " + describe(first));
         }
-        try (JsonParser json = JSON.createParser(text)) {
+        try (JsonParser json = mapper.createParser(text)) {
             ReadResult result = json.nextToken() == JsonToken.START_ARRAY
-                    ? new ReadResult(null, "json", readRequests(json, Map.of(), sink))
-                    : readBatchObject(json, sink);
+                    ? new ReadResult(null, "json", readRequests(json, checked, Map.of(), sink))
+                    : readBatchObject(json, checked, sink);
             if (json.nextToken() != null) {
                 throw new BadFileException("unexpected content after the end of the JSON at " + where(json.currentLocation()));
             }
@@ -185,11 +216,12 @@ public final class RequestReader {
         }
     }
 
-    private static ReadResult readBatchObject(JsonParser json, RowSink sink) throws IOException, BadFileException {
+    private ReadResult readBatchObject(JsonParser json, CheckedText checked, RowSink sink)
+            throws IOException, BadFileException {
         String batchName = null;
         Map<String, Object> defaults = Map.of();
         Integer rows = null;
-        while (json.nextToken() == JsonToken.FIELD_NAME) {
+        while (nextUnit(json, checked) == JsonToken.FIELD_NAME) {
             String key = json.currentName();
             JsonToken value = json.nextToken();
             switch (key) {
@@ -207,13 +239,13 @@ public final class RequestReader {
                     if (value != JsonToken.START_OBJECT) {
                         throw new BadFileException("\"defaults\" must be an object (at " + where(json.currentLocation()) + ")");
                     }
-                    defaults = JSON.readValue(json, OBJECT);
+                    defaults = mapper.readValue(json, OBJECT);
                 }
                 case "requests" -> {
                     if (value != JsonToken.START_ARRAY) {
                         throw new BadFileException("\"requests\" must be an array (at " + where(json.currentLocation()) + ")");
                     }
-                    rows = readRequests(json, defaults, sink);
+                    rows = readRequests(json, checked, defaults, sink);
                 }
                 default -> json.skipChildren();
             }
@@ -225,12 +257,15 @@ public final class RequestReader {
     }
 
     /** Streams the elements of the array the parser is on; returns how many there were. */
-    private static int readRequests(JsonParser json, Map<String, Object> defaults, RowSink sink) throws IOException {
+    private int readRequests(JsonParser json, CheckedText checked, Map<String, Object> defaults, RowSink sink)
+            throws IOException, BadFileException {
         int row = 0;
-        while (json.nextToken() != JsonToken.END_ARRAY) {
-            row++;
+        while (nextUnit(json, checked) != JsonToken.END_ARRAY) {
+            row = countRow(row);
             if (json.currentToken() == JsonToken.START_OBJECT) {
-                emit(sink, new RawRow(row, withDefaults(defaults, JSON.readValue(json, OBJECT)), null));
+                Map<String, Object> fields = mapper.readValue(json, OBJECT);
+                emit(sink, fields.size() > limits.maxColumns() ? tooManyFields(row, "request " + row, fields)
+                        : new RawRow(row, withDefaults(defaults, fields), null));
             } else {
                 String found = describe(json.currentToken());
                 json.skipChildren();
@@ -249,7 +284,7 @@ public final class RequestReader {
         return merged;
     }
 
-    private static ReadResult readJsonLines(BufferedReader text, int first, RowSink sink) throws IOException, BadFileException {
+    private ReadResult readJsonLines(BufferedReader text, int first, RowSink sink) throws IOException, BadFileException {
         if (first != '{') {
             throw new BadFileException("a .jsonl file must hold one JSON object per line, but this one starts with "
                     + describe(first));
@@ -259,32 +294,35 @@ public final class RequestReader {
         for (String content; (content = text.readLine()) != null; ) {
             line++;
             if (!content.isBlank()) {
-                emit(sink, parseLine(++row, line, content));
+                row = countRow(row);
+                emit(sink, parseLine(row, line, content));
             }
         }
         return new ReadResult(null, "jsonl", row);
     }
 
-    private static RawRow parseLine(int row, int line, String content) throws IOException {
+    private RawRow parseLine(int row, int line, String content) throws IOException {
         String problem;
-        try (JsonParser json = JSON.createParser(content)) {
+        try (JsonParser json = mapper.createParser(content)) {
             JsonToken token = json.nextToken();
             if (token != JsonToken.START_OBJECT) {
                 problem = "found " + describe(token);
             } else {
-                Map<String, Object> fields = JSON.readValue(json, OBJECT);
+                Map<String, Object> fields = mapper.readValue(json, OBJECT);
                 if (json.nextToken() == null) {
-                    return new RawRow(row, fields, null);
+                    return fields.size() > limits.maxColumns() ? tooManyFields(row, "line " + line, fields)
+                            : new RawRow(row, fields, null);
                 }
                 problem = "more JSON follows the object at column " + json.currentLocation().getColumnNr();
             }
         } catch (JsonProcessingException e) {
-            problem = problem(e) + " (column " + e.getLocation().getColumnNr() + ")";
+            // constraint violations carry no location
+            problem = problem(e) + (e.getLocation() == null ? "" : " (column " + e.getLocation().getColumnNr() + ")");
         }
         return unreadable(row, "line " + line + " is not a JSON object: " + problem);
     }
 
-    private static ReadResult readCsv(BufferedReader text, int first, RowSink sink) throws IOException, BadFileException {
+    private ReadResult readCsv(BufferedReader text, int first, RowSink sink) throws IOException, BadFileException {
         if (first == '{' || first == '[') {
             throw new BadFileException("this .csv file holds JSON (it starts with " + describe(first) + ")");
         }
@@ -295,8 +333,8 @@ public final class RequestReader {
             int row = 0;
             while (records.hasNext()) {
                 CSVRecord record = records.next();
-                row++;
-                emit(sink, record.size() == columns.size() ? new RawRow(row, cells(columns, record), null)
+                row = countRow(row);
+                emit(sink, record.size() == columns.size() ? cells(row, columns, record)
                         : unreadable(row, "row " + row + " has " + record.size() + " values but the header has "
                                 + columns.size() + " columns"));
             }
@@ -310,7 +348,11 @@ public final class RequestReader {
         }
     }
 
-    private static List<String> columns(CSVRecord header) throws BadFileException {
+    private List<String> columns(CSVRecord header) throws BadFileException {
+        if (header.size() > limits.maxColumns()) {
+            throw new BadFileException("the header row has " + header.size() + " columns; the limit is "
+                    + limits.maxColumns() + " (sora.input.max-columns)");
+        }
         List<String> names = new ArrayList<>(header.size());
         for (String cell : header) {
             String name = RequestValidator.fieldName(cell.strip());
@@ -328,15 +370,39 @@ public final class RequestReader {
         return names;
     }
 
-    private static Map<String, Object> cells(List<String> columns, CSVRecord record) {
+    private RawRow cells(int row, List<String> columns, CSVRecord record) {
         Map<String, Object> fields = new LinkedHashMap<>();
         for (int i = 0; i < columns.size(); i++) {
             String value = record.get(i);
+            if (value.length() > limits.maxCellLength()) {
+                return unreadable(row, "row " + row + ": the value of column \"" + columns.get(i) + "\" is "
+                        + value.length() + " characters; the limit is " + limits.maxCellLength() + " (sora.input.max-cell-length)");
+            }
             if (!value.isBlank()) {
                 fields.put(columns.get(i), value);
             }
         }
-        return fields;
+        return new RawRow(row, fields, null);
+    }
+
+    /** The next row number, or the file set aside when it holds more requests than allowed. */
+    private int countRow(int row) throws BadFileException {
+        if (row == limits.maxRows()) {
+            throw new BadFileException("the file holds more than " + limits.maxRows()
+                    + " requests (sora.input.max-rows); split it into smaller files");
+        }
+        return row + 1;
+    }
+
+    private RawRow tooManyFields(int row, String where, Map<String, Object> fields) {
+        return unreadable(row, where + " has " + fields.size() + " fields; the limit is " + limits.maxColumns()
+                + " (sora.input.max-columns)");
+    }
+
+    /** The next JSON token, the request or field it starts counted on its own against the length limit. */
+    private static JsonToken nextUnit(JsonParser json, CheckedText checked) throws IOException {
+        checked.startUnit();
+        return json.nextToken();
     }
 
     private static RawRow unreadable(int row, String problem) {
@@ -351,9 +417,15 @@ public final class RequestReader {
         }
     }
 
-    /** Jackson's message without the source description it embeds in nested locations. */
+    /** Jackson's message without the source description it embeds in nested locations, limits named by setting. */
     private static String problem(JsonProcessingException e) {
-        return NESTED_SOURCE.matcher(e.getOriginalMessage()).replaceAll("$1");
+        String message = NESTED_SOURCE.matcher(e.getOriginalMessage()).replaceAll("$1");
+        return CONSTRAINT.matcher(message).replaceAll(m -> m.group(1).equals("NestingDepth")
+                ? "sora.input.max-nesting-depth" : "sora.input.max-cell-length");
+    }
+
+    private static String size(long bytes) {
+        return bytes % (1024 * 1024) == 0 ? bytes / (1024 * 1024) + " MB" : bytes + " bytes";
     }
 
     private static String where(JsonLocation location) {
@@ -375,10 +447,17 @@ public final class RequestReader {
         };
     }
 
-    /** A reason the bytes are not text at all; a type of its own so no parser mistakes it for a syntax error. */
-    private static final class BadText extends IOException {
+    /** A reason the bytes are not usable text; a type of its own so no parser mistakes it for a syntax error. */
+    private static class BadText extends IOException {
         BadText(String reason, Throwable cause) {
             super(reason, cause);
+        }
+    }
+
+    /** The file is over the size limit: what is left of it is not worth reading. */
+    private static final class TooLarge extends BadText {
+        TooLarge(String reason) {
+            super(reason, null);
         }
     }
 
@@ -390,12 +469,28 @@ public final class RequestReader {
     }
 
     /**
-     * Rejects undecodable bytes and NUL characters. Only read in blocks, by the BufferedReader above it,
-     * so only the block read is checked.
+     * Rejects undecodable bytes and NUL characters, and bounds the length of one request as written: a line of
+     * .jsonl, a record of .csv (line breaks inside double quotes do not end it), a unit of .json marked by
+     * {@link #startUnit()}. Only read in blocks, by the BufferedReader above it, so only the block read is checked and
+     * the text held above it is at most one request plus a block.
      */
-    private static final class TextOnly extends FilterReader {
-        TextOnly(Reader in) {
+    private final class CheckedText extends FilterReader {
+        private final Format format;
+        private long position;
+        private long unitStart;
+        private int line = 1;
+        private int unitLine = 1;
+        private boolean quoted;
+
+        CheckedText(Reader in, Format format) {
             super(in);
+            this.format = format;
+        }
+
+        /** The next characters begin a new unit (.json: the next request or top-level field). */
+        void startUnit() {
+            unitStart = position;
+            unitLine = line;
         }
 
         @Override
@@ -407,8 +502,25 @@ public final class RequestReader {
                 throw new BadText("the file is not valid UTF-8 text; save it as UTF-8", e);
             }
             for (int i = offset; i < offset + count; i++) {
-                if (buffer[i] == 0) {
+                char c = buffer[i];
+                if (c == 0) {
                     throw new BadText("the file holds binary data (NUL characters), not text", null);
+                }
+                position++;
+                if (c == '"' && format == Format.CSV) {
+                    quoted = !quoted;
+                } else if (c == '\n' || c == '\r') {
+                    line += c == '\n' ? 1 : 0;
+                    if (format != Format.JSON && !quoted) {
+                        startUnit();
+                    }
+                }
+                if (position - unitStart > limits.maxLineLength()) {
+                    throw new BadText((switch (format) {
+                        case JSONL -> "line " + unitLine;
+                        case CSV -> "the row starting on line " + unitLine;
+                        case JSON -> "the request starting on line " + unitLine;
+                    }) + " is longer than " + limits.maxLineLength() + " characters (sora.input.max-line-length)", null);
                 }
             }
             return count;

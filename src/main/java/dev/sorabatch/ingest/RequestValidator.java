@@ -7,15 +7,15 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+
+import dev.sorabatch.store.ColumnSizes;
 
 /**
  * Checks the rows of one batch against {@link ValidationRules} and turns each into {@link ItemDraft}s:
@@ -30,8 +30,13 @@ import java.util.stream.Collectors;
  *
  * <p><b>Item keys</b> name output files: the {@link #sanitise sanitised} id, or {@code <id>-take<N>} when a
  * request asks for several takes. They are unique in the batch ignoring case, so that files do not clash on
- * case-insensitive file systems. A rejected row keeps its sanitised id when that is usable and free, else
- * it gets {@code row-<N>} (with a further suffix if a caller's id already took that).
+ * case-insensitive file systems, and so are the sanitised ids of the rows: a row whose id another row holds is a
+ * duplicate. A rejected row keeps its sanitised id when that is usable and free, else it gets {@code row-<N>} (with
+ * a further suffix if a caller's id already took that). Claims are kept in a {@link KeyRegistry}.
+ *
+ * <p><b>Lengths.</b> Every text must fit its store column ({@link ColumnSizes}): a longer id, model, size,
+ * {@code remix_of}, {@code input_reference} or metadata (as JSON) rejects the row, and the rejected draft leaves the
+ * value out (a too long prompt is cut to the column), so that the row itself can always be stored.
  *
  * <p>String fields are trimmed and a blank one counts as absent. {@code seconds} and {@code takes} take a
  * whole number or a string of digits; {@code id} takes text or a whole number. Rejected drafts carry what
@@ -50,23 +55,25 @@ public final class RequestValidator {
     private static final Pattern WHOLE_NUMBER = Pattern.compile("[-+]?\\d+");
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final int SHOWN_LENGTH = 100;
+
     private final ValidationRules rules;
     private final ReferenceResolver references;
+    private final ColumnSizes columns;
+    private final KeyRegistry keys;
     private final Set<String> models;
     private final Set<String> allSizes;
-    /** Keys handed out so far, by lower-cased key. */
-    private final Map<String, KeyOwner> keys = new HashMap<>();
 
-    private record KeyOwner(int row, String requestId, String key) {
-    }
-
+    /** A validator for one batch with no store limits, remembering every key it hands out. */
     public RequestValidator(ValidationRules rules) {
-        this(rules, ReferenceResolver.NONE);
+        this(rules, ReferenceResolver.NONE, ColumnSizes.UNBOUNDED, new KeyRegistry());
     }
 
-    public RequestValidator(ValidationRules rules, ReferenceResolver references) {
+    public RequestValidator(ValidationRules rules, ReferenceResolver references, ColumnSizes columns, KeyRegistry keys) {
         this.rules = rules;
         this.references = references;
+        this.columns = columns;
+        this.keys = keys;
         this.models = rules.models();
         Set<String> sizes = new LinkedHashSet<>(rules.standardSizes());
         sizes.addAll(rules.proSizes());
@@ -78,27 +85,38 @@ public final class RequestValidator {
         int row = raw.row();
         if (raw.parseError() != null) {
             String requestId = String.valueOf(row);
-            return List.of(new ItemDraft(row, requestId, claimFallbackKey(row, requestId), 1, null, null, 0, null,
+            return List.of(new ItemDraft(row, requestId, claimFallbackKey(row, requestId), null, 1, null, null, 0, null,
                     null, null, "{}", raw.parseError()));
         }
         Fields fields = new Fields(raw.fields());
         String requestId = fields.id(row);
-        String key = idKey(requestId, fields);
+        boolean idFits = fits("id", requestId, columns.of("request_id"), fields);
+        if (!idFits) {
+            requestId = String.valueOf(row);
+        }
+        // a single-take row's key is its id: both must be free; the takes of a multi-take row are checked below
+        String key = idFits ? idKey(requestId, fields, fields.peekWholeNumber("takes") == 1) : null;
         String prompt = composePrompt(fields);
-        String model = fields.text("model", rules.defaultModel());
+        String model = column(fields, "model", rules.defaultModel());
         Integer seconds = fields.wholeNumber("seconds", rules.defaultSeconds());
-        String size = fields.text("size", rules.defaultSize());
+        String size = column(fields, "size", rules.defaultSize());
         Integer takes = fields.wholeNumber("takes", 1);
-        String remixOf = fields.text("remix_of", null);
+        String remixOf = column(fields, "remix_of", null);
         String inputReference = fields.text("input_reference", null);
         if (inputReference != null) {
             try {
                 inputReference = references.resolve(inputReference, rules.references());
+                if (!fits("input_reference", inputReference, columns.of("input_reference"), fields)) {
+                    inputReference = null;
+                }
             } catch (IllegalArgumentException e) {
                 fields.reject("input_reference " + e.getMessage());
             }
         }
         String metadataJson = fields.metadataJson();
+        if (!fits("metadata", metadataJson, columns.of("metadata"), fields)) {
+            metadataJson = "{}";
+        }
 
         checkModelAndSize(model, size, fields);
         if (seconds != null && !rules.allowedSeconds().contains(seconds)) {
@@ -111,17 +129,26 @@ public final class RequestValidator {
             checkTakeKeys(key, takes, fields);
         }
         if (!fields.problems.isEmpty()) {
-            String itemKey = key != null ? claim(key, row, requestId) : claimFallbackKey(row, requestId);
-            return List.of(new ItemDraft(row, requestId, itemKey, 1, prompt, model, seconds == null ? 0 : seconds, size,
-                    remixOf, inputReference, metadataJson, String.join("; ", fields.problems)));
+            boolean keepsKey = key != null && keys.keyOwner(key) == null;
+            String itemKey = keepsKey ? claim(key, row, requestId) : claimFallbackKey(row, requestId);
+            String storedPrompt = prompt == null || prompt.length() <= columns.of("prompt") ? prompt
+                    : prompt.substring(0, columns.of("prompt"));
+            return List.of(new ItemDraft(row, requestId, itemKey, keepsKey ? key : null, 1, storedPrompt, model,
+                    seconds == null ? 0 : seconds, size, remixOf, inputReference, metadataJson,
+                    String.join("; ", fields.problems)));
+        }
+        if (takes == 1) {
+            return List.of(new ItemDraft(row, requestId, claim(key, row, requestId), key, 1, prompt, model, seconds, size,
+                    remixOf, inputReference, metadataJson, null));
         }
         // the bare id is claimed for multi-take rows too, so that a repeated id is reported as a duplicate
-        claim(key, row, requestId);
+        keys.claimId(key, row, requestId);
         List<ItemDraft> drafts = new ArrayList<>(takes);
         for (int take = 1; take <= takes; take++) {
-            String itemKey = takes == 1 ? key : claim(takeKey(key, take), row, requestId);
-            drafts.add(new ItemDraft(row, requestId, itemKey, take, prompt, model, seconds, size, remixOf,
-                    inputReference, metadataJson, null));
+            String itemKey = takeKey(key, take);
+            keys.claimKey(itemKey, row, requestId);
+            drafts.add(new ItemDraft(row, requestId, itemKey, take == 1 ? key : null, take, prompt, model, seconds, size,
+                    remixOf, inputReference, metadataJson, null));
         }
         return drafts;
     }
@@ -145,14 +172,20 @@ public final class RequestValidator {
         return FIELDS.stream().filter(column::equalsIgnoreCase).findFirst().orElse(column);
     }
 
-    /** The sanitised id if it is usable and free, else null with the problem recorded. */
-    private String idKey(String requestId, Fields fields) {
+    /**
+     * The sanitised id if it is usable and no other row holds it (nor, for a single take, a file of that name),
+     * else null with the problem recorded.
+     */
+    private String idKey(String requestId, Fields fields, boolean singleTake) {
         String key = sanitise(requestId);
         String problem;
         if (key.isEmpty()) {
             problem = "id \"" + requestId + "\" has no characters usable in a file name";
         } else {
-            KeyOwner owner = keys.get(lowerCase(key));
+            KeyOwner owner = keys.idOwner(key);
+            if (owner == null && singleTake) {
+                owner = keys.keyOwner(key);
+            }
             if (owner == null) {
                 return key;
             }
@@ -166,12 +199,27 @@ public final class RequestValidator {
 
     private void checkTakeKeys(String key, int takes, Fields fields) {
         for (int take = 1; take <= takes; take++) {
-            KeyOwner owner = keys.get(lowerCase(takeKey(key, take)));
+            KeyOwner owner = keys.keyOwner(takeKey(key, take));
             if (owner != null) {
                 fields.reject("take " + take + " would be saved as \"" + takeKey(key, take) + "\", which row "
                         + owner.row() + " already uses");
             }
         }
+    }
+
+    /** A text field kept in the store column of its name: null, with the problem recorded, when too long for it. */
+    private String column(Fields fields, String name, String absent) {
+        String value = fields.text(name, absent);
+        return fits(name, value, columns.of(name), fields) ? value : null;
+    }
+
+    private static boolean fits(String name, String value, int limit, Fields fields) {
+        if (value == null || value.length() <= limit) {
+            return true;
+        }
+        fields.reject(name + " is " + value.length() + " characters" + (name.equals("metadata") ? " as JSON" : "")
+                + "; the limit is " + limit);
+        return false;
     }
 
     private String composePrompt(Fields fields) {
@@ -195,6 +243,8 @@ public final class RequestValidator {
         if (length > rules.promptMaxLength()) {
             fields.reject("prompt is " + length + " characters" + (added.isEmpty() ? "" : " after adding "
                     + String.join("/", added)) + "; the limit is " + rules.promptMaxLength());
+        } else {
+            fits("prompt", prompt, columns.of("prompt"), fields);
         }
         return prompt;
     }
@@ -206,36 +256,41 @@ public final class RequestValidator {
     private void checkModelAndSize(String model, String size, Fields fields) {
         boolean usable = model != null && models.contains(model);
         if (model != null && !usable) {
-            fields.reject("model must be one of " + list(models) + " (got " + model + ")");
+            fields.reject("model must be one of " + list(models) + " (got " + abbreviate(model) + ")");
         }
         // with an unusable model, only sizes no model accepts are worth reporting
         Set<String> allowed = usable ? rules.sizesFor(model) : allSizes;
         if (size != null && !allowed.contains(size)) {
             fields.reject(allSizes.contains(size)
                     ? "size " + size + " is only available for " + String.join(" or ", rules.proModels())
-                    : "size must be one of " + list(allowed) + " (got " + size + ")");
+                    : "size must be one of " + list(allowed) + " (got " + abbreviate(size) + ")");
         }
     }
 
+    /** Claims a key that is both the row's item key and its id. */
     private String claim(String key, int row, String requestId) {
-        keys.put(lowerCase(key), new KeyOwner(row, requestId, key));
+        keys.claimId(key, row, requestId);
+        keys.claimKey(key, row, requestId);
         return key;
     }
 
     private String claimFallbackKey(int row, String requestId) {
         String key = "row-" + row;
-        for (int suffix = 2; keys.containsKey(key); suffix++) {
+        for (int suffix = 2; keys.keyOwner(key) != null; suffix++) {
             key = "row-" + row + "-" + suffix;
         }
-        return claim(key, row, requestId);
+        keys.claimKey(key, row, requestId);
+        return key;
     }
 
     private static String takeKey(String key, int take) {
         return key + "-take" + take;
     }
 
-    private static String lowerCase(String key) {
-        return key.toLowerCase(Locale.ROOT);
+    /** A value as quoted in a message: long ones cut, so a reason never carries a whole hostile cell. */
+    private static String abbreviate(String value) {
+        return value.length() <= SHOWN_LENGTH ? value
+                : value.substring(0, SHOWN_LENGTH) + "… (" + value.length() + " characters)";
     }
 
     private static String list(Collection<?> values) {
@@ -292,10 +347,17 @@ public final class RequestValidator {
             return number.bitLength() < Integer.SIZE ? number.intValue() : number.signum() * Integer.MAX_VALUE;
         }
 
+        /** The whole number a field holds, 1 when it is missing or not one; records no problem. */
+        int peekWholeNumber(String name) {
+            Object value = values.get(name);
+            String digits = value instanceof String s ? s.strip() : isWholeNumber(value) ? value.toString() : "";
+            return WHOLE_NUMBER.matcher(digits).matches() && digits.length() < 10 ? Integer.parseInt(digits) : 1;
+        }
+
         /** The value as written, for messages. */
         String shown(String name) {
             Object value = values.get(name);
-            return value instanceof String || value instanceof Number ? value.toString().strip() : typeOf(value);
+            return value instanceof String || value instanceof Number ? abbreviate(value.toString().strip()) : typeOf(value);
         }
 
         String metadataJson() {

@@ -11,7 +11,7 @@ import dev.sorabatch.store.BatchCounts;
 import dev.sorabatch.store.ItemState;
 import dev.sorabatch.store.JobStore;
 
-/** One line per unfinished batch at a steady interval: done/total, failures, in flight, ETA. */
+/** One line per unfinished batch at a steady interval: done/total, failures, in flight, ETA (or, while its file is read, the items so far). */
 public class ProgressReporter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
@@ -25,6 +25,10 @@ public class ProgressReporter {
     public void report() throws SQLException {
         long now = store.now();
         for (Batch batch : store.unfinishedBatches()) {
+            if (batch.ingesting()) {
+                LOG.info("Reading {}: {} items so far", batch.source(), batch.totalItems());
+                continue;
+            }
             BatchCounts c = store.counts(batch.id());
             int done = c.terminal();
             int notStored = done - c.get(ItemState.STORED);

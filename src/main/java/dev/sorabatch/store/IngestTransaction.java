@@ -4,47 +4,70 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 
 import dev.sorabatch.ingest.ItemDraft;
+import dev.sorabatch.ingest.KeyOwner;
 
 /**
- * One file's rows written in one transaction, streamed in JDBC batches: a file is either entirely in the store
- * or not at all, so it can be moved to the done area exactly when this commits.
+ * One file's rows written to a batch in state {@code INGESTING}, committed in chunks so that memory stays flat
+ * whatever the file's size; workers take no item of such a batch. {@link #open} makes the whole batch visible at
+ * once, in one update; until then nothing of it runs. A batch that is never opened is deleted on {@link #close},
+ * or, if the process dies first, by the next {@link JobStore#discardAbandonedIngests} once its lease has run out.
+ * <p>
+ * Item keys and ids are unique in a batch through the store's unique indexes ({@code V4}): {@link #flush} tells when
+ * a row took one that an earlier chunk holds, and {@link #keyOwner} / {@link #idOwner} say which row holds it.
  */
 public final class IngestTransaction implements AutoCloseable {
 
-    private static final int FLUSH_EVERY = 500;
+    /** Items per JDBC batch. */
+    private static final int BATCH_ITEMS = 500;
+    /** Characters per JDBC batch, so that rows carrying data: images go in smaller batches. */
+    private static final long BATCH_CHARS = 4_000_000;
+    /** Items per commit: H2 holds a transaction's uncommitted rows in memory. */
+    private static final int CHUNK_ITEMS = 10_000;
 
     private final JobStore store;
     private final Connection connection;
     private final PreparedStatement insertItem;
     private final long batchId;
     private final long now;
-    private int pending;
+    private final long leaseMillis;
+    private int pendingItems;
+    private long pendingChars;
+    private int uncommitted;
+    private long committedAt;
     private int total;
-    private boolean done;
+    private boolean opened;
 
-    IngestTransaction(JobStore store, String source, String sourceRef, String provider) throws SQLException {
+    IngestTransaction(JobStore store, String source, String provider, long leaseMillis) throws SQLException {
         this.store = store;
         this.now = store.now();
+        this.leaseMillis = leaseMillis;
         this.connection = store.dataSource().getConnection();
         try {
             connection.setAutoCommit(false);
-            try (PreparedStatement ps = connection.prepareStatement("insert into batch (name, source, source_ref, "
-                    + "source_sha256, provider, state, total_items, created_at) values (?, ?, ?, '', ?, 'OPEN', 0, ?)",
-                    Statement.RETURN_GENERATED_KEYS)) {
-                JobStore.bind(ps, "ingesting-" + UUID.randomUUID(), source, sourceRef, provider, now);
+            String placeholder = "ingesting-" + UUID.randomUUID();
+            try (PreparedStatement ps = connection.prepareStatement("insert into batch (name, name_folded, source, "
+                    + "source_sha256, provider, state, total_items, created_at, lease_until) "
+                    + "values (?, ?, ?, '', ?, 'INGESTING', 0, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                JobStore.bind(ps, placeholder, placeholder, source, provider, now, now + leaseMillis);
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     keys.next();
                     batchId = keys.getLong(1);
                 }
             }
-            insertItem = connection.prepareStatement("insert into item (batch_id, item_key, request_id, row_no, take, "
-                    + "state, prompt, model, seconds, size, remix_of, input_reference, metadata, next_attempt_at, "
-                    + "error_code, error_message, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            connection.commit();
+            committedAt = store.now();
+            insertItem = connection.prepareStatement("insert into item (batch_id, item_key, key_folded, id_folded, "
+                    + "request_id, row_no, take, state, prompt, model, seconds, size, remix_of, input_reference, metadata, "
+                    + "next_attempt_at, error_code, error_message, created_at) "
+                    + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         } catch (SQLException e) {
             connection.rollback();
             connection.close();
@@ -53,16 +76,71 @@ public final class IngestTransaction implements AutoCloseable {
     }
 
     public void add(ItemDraft d) throws SQLException {
-        JobStore.bind(insertItem, batchId, d.itemKey(), d.requestId(), d.row(), d.take(),
-                d.rejected() ? ItemState.REJECTED.name() : ItemState.PENDING.name(), cap(d.prompt(), 20000), d.model(),
-                d.rejected() ? null : d.seconds(), d.size(), d.remixOf(), d.inputReference(),
-                cap(d.metadataJson(), 20000), d.rejected() ? 0L : now,
-                d.rejected() ? "invalid_request" : null, JobStore.truncate(d.rejection()), now);
+        JobStore.bind(insertItem, batchId, d.itemKey(), d.foldedKey(), d.foldedId(), d.requestId(), d.row(), d.take(),
+                d.rejected() ? ItemState.REJECTED.name() : ItemState.PENDING.name(), d.prompt(), d.model(),
+                d.rejected() ? null : d.seconds(), d.size(), d.remixOf(), d.inputReference(), d.metadataJson(),
+                d.rejected() ? 0L : now, d.rejected() ? "invalid_request" : null, JobStore.truncate(d.rejection()), now);
         insertItem.addBatch();
-        total++;
-        if (++pending == FLUSH_EVERY) {
+        pendingItems++;
+        pendingChars += d.weight();
+    }
+
+    /** True when enough items wait that they should be {@link #flush flushed}. */
+    public boolean full() {
+        return pendingItems >= BATCH_ITEMS || pendingChars >= BATCH_CHARS;
+    }
+
+    /**
+     * Writes the items added since the last flush, and commits them when a chunk is complete or the lease is due for
+     * renewal. Returns false, with none of them written, when one of them takes an item key or id that the batch
+     * already holds: the caller then validates those rows again knowing the holders, and adds them again.
+     */
+    public boolean flush() throws SQLException {
+        if (pendingItems == 0) {
+            return true;
+        }
+        Savepoint before = connection.setSavepoint();
+        try {
             insertItem.executeBatch();
-            pending = 0;
+        } catch (SQLException e) {
+            // a failed statement aborts the whole transaction on PostgreSQL: back to before this batch
+            connection.rollback(before);
+            insertItem.clearBatch();
+            pendingItems = 0;
+            pendingChars = 0;
+            if (JobStore.isUniqueViolation(e)) {
+                return false;
+            }
+            throw e;
+        }
+        connection.releaseSavepoint(before);
+        total += pendingItems;
+        uncommitted += pendingItems;
+        pendingItems = 0;
+        pendingChars = 0;
+        if (uncommitted >= CHUNK_ITEMS || store.now() - committedAt > leaseMillis / 3) {
+            commitChunk();
+        }
+        return true;
+    }
+
+    /** The row of this batch that holds the item key (folded), or null. */
+    public KeyOwner keyOwner(String foldedKey) throws SQLException {
+        return owner("key_folded", foldedKey);
+    }
+
+    /** The row of this batch that holds the id (folded), or null; its key is the item key of its first take. */
+    public KeyOwner idOwner(String foldedId) throws SQLException {
+        return owner("id_folded", foldedId);
+    }
+
+    private KeyOwner owner(String column, String folded) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("select row_no, request_id, item_key from item "
+                + "where batch_id = ? and " + column + " = ?")) {
+            JobStore.bind(ps, batchId, folded);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new KeyOwner(rs.getInt(1), rs.getString(2), rs.getString(3)) : null;
+            }
         }
     }
 
@@ -70,48 +148,81 @@ public final class IngestTransaction implements AutoCloseable {
         return total;
     }
 
-    /**
-     * Names the batch (the preferred name, or with a {@code -2}, {@code -3}… suffix when taken) and commits.
-     */
-    public Batch commit(String preferredName, String sourceSha256) throws SQLException {
-        if (pending > 0) {
-            insertItem.executeBatch();
-            pending = 0;
-        }
-        String name = preferredName;
-        for (int n = 2; ; n++) {
-            if (store.queryBatches("select * from batch where name = ?", name).isEmpty()) {
-                try (PreparedStatement ps = connection.prepareStatement(
-                        "update batch set name = ?, source_sha256 = ?, total_items = ? where id = ?")) {
-                    JobStore.bind(ps, name, sourceSha256, total, batchId);
-                    ps.executeUpdate();
-                    break;
-                } catch (SQLException e) {
-                    if (!JobStore.isUniqueViolation(e)) {
-                        throw e;
-                    }
-                }
-            }
-            name = preferredName + "-" + n;
-        }
-        connection.commit();
-        done = true;
-        return store.batch(batchId);
+    /** Still this ingest's batch: no other instance took it over after a lease ran out. */
+    public boolean held() throws SQLException {
+        return !store.queryBatches("select * from batch where id = ? and state = 'INGESTING'", batchId).isEmpty();
     }
 
+    /**
+     * Commits what is left and opens the batch for the workers under the preferred name, or with a {@code -2},
+     * {@code -3}… suffix when a batch of that name exists, ignoring case. Empty when another instance committed the
+     * same input ({@code sourceRef}) first; this batch is then discarded on {@link #close}.
+     */
+    public Optional<Batch> open(String preferredName, String sourceSha256, String sourceRef) throws SQLException {
+        if (pendingItems > 0) {
+            throw new IllegalStateException("flush before opening the batch");
+        }
+        commitChunk();
+        // from here each statement is its own transaction: one that fails (the name was taken meanwhile) leaves
+        // nothing to roll back, on PostgreSQL as on H2
+        connection.setAutoCommit(true);
+        String name = preferredName;
+        for (int n = 2; ; name = preferredName + "-" + n++) {
+            String folded = name.toLowerCase(Locale.ROOT);
+            if (!store.queryBatches("select * from batch where name_folded = ?", folded).isEmpty()) {
+                continue;
+            }
+            try (PreparedStatement ps = connection.prepareStatement("update batch set state = 'OPEN', name = ?, "
+                    + "name_folded = ?, source_ref = ?, source_sha256 = ?, total_items = ?, lease_until = null "
+                    + "where id = ? and state = 'INGESTING'")) {
+                JobStore.bind(ps, name, folded, sourceRef, sourceSha256, total, batchId);
+                if (ps.executeUpdate() == 0) {
+                    throw lost();
+                }
+                opened = true;
+                return Optional.of(store.batch(batchId));
+            } catch (SQLException e) {
+                if (!JobStore.isUniqueViolation(e)) {
+                    throw e;
+                }
+                if (sourceRef != null && store.findBatchBySourceRef(sourceRef).isPresent()) {
+                    return Optional.empty();
+                }
+            }
+        }
+    }
+
+    /** Discards the batch unless it was opened: the rows of an unfinished read never run. */
     @Override
     public void close() throws SQLException {
         try {
             insertItem.close();
-            if (!done) {
-                connection.rollback();
+            if (!opened) {
+                if (!connection.getAutoCommit()) {
+                    connection.rollback();
+                    connection.setAutoCommit(true);
+                }
+                store.deleteIngest(connection, batchId);
             }
         } finally {
             connection.close();
         }
     }
 
-    private static String cap(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
+    private void commitChunk() throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "update batch set lease_until = ?, total_items = ? where id = ? and state = 'INGESTING'")) {
+            JobStore.bind(ps, store.now() + leaseMillis, total, batchId);
+            if (ps.executeUpdate() == 0) {
+                throw lost();
+            }
+        }
+        connection.commit();
+        committedAt = store.now();
+        uncommitted = 0;
+    }
+
+    private static SQLException lost() {
+        return new SQLException("the batch being ingested was discarded by another instance after its lease ran out");
     }
 }

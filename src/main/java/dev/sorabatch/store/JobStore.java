@@ -1,6 +1,7 @@
 package dev.sorabatch.store;
 
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -36,6 +37,7 @@ public class JobStore {
             + "expires_at, stored_at, video_path, thumbnail_path, bytes, sha256";
 
     private static final String NON_TERMINAL = "('PENDING','SUBMITTING','SUBMITTED','COMPLETED')";
+    private static final int DELETE_CHUNK = 5000;
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -61,10 +63,65 @@ public class JobStore {
 
     // ---------------------------------------------------------------- ingest
 
-    /** Starts one ingest transaction; nothing of it is visible to workers before {@link IngestTransaction#commit}. */
-    /** @param sourceRef identity of the input object ({@code s3://bucket/key#etag}), or null for a dropped file */
-    public IngestTransaction beginIngest(String source, String sourceRef, String provider) throws SQLException {
-        return new IngestTransaction(this, source, sourceRef, provider);
+    /**
+     * Starts writing one file's rows into a new batch in state INGESTING, whose items no worker takes before
+     * {@link IngestTransaction#open}.
+     *
+     * @param leaseMillis how long the batch counts as being ingested without a chunk committed; after that it is
+     *                    taken for abandoned by a dead process and {@link #discardAbandonedIngests discarded}
+     */
+    public IngestTransaction beginIngest(String source, String provider, long leaseMillis) throws SQLException {
+        return new IngestTransaction(this, source, provider, leaseMillis);
+    }
+
+    /** Deletes the batches a dead process left INGESTING (lease run out), with their rows; returns how many. */
+    public int discardAbandonedIngests() throws SQLException {
+        List<Batch> abandoned = queryBatches("select * from batch where state = 'INGESTING' and lease_until < ?", now());
+        for (Batch b : abandoned) {
+            try (Connection c = dataSource.getConnection()) {
+                deleteIngest(c, b.id());
+            }
+        }
+        return abandoned.size();
+    }
+
+    /** Deletes an INGESTING batch and its items, a committed chunk at a time so memory stays flat (autocommit). */
+    void deleteIngest(Connection c, long batchId) throws SQLException {
+        try (PreparedStatement items = c.prepareStatement("delete from item where id in (select id from item "
+                + "where batch_id = ? fetch first " + DELETE_CHUNK + " rows only)");
+             PreparedStatement batch = c.prepareStatement("delete from batch where id = ? and state = 'INGESTING'")) {
+            items.setLong(1, batchId);
+            while (items.executeUpdate() > 0) {
+                // next chunk
+            }
+            batch.setLong(1, batchId);
+            batch.executeUpdate();
+        }
+    }
+
+    /**
+     * The most characters each text column of the item table holds, from the schema's own declaration, so that
+     * validation and the store never disagree.
+     */
+    public ColumnSizes itemColumns() throws SQLException {
+        Map<String, Integer> sizes = new java.util.HashMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            DatabaseMetaData meta = c.getMetaData();
+            String table = meta.storesUpperCaseIdentifiers() ? "ITEM" : "item";
+            try (ResultSet rs = meta.getColumns(c.getCatalog(), c.getSchema(), table, null)) {
+                while (rs.next()) {
+                    int type = rs.getInt("DATA_TYPE");
+                    if (type == Types.VARCHAR || type == Types.NVARCHAR || type == Types.CHAR || type == Types.CLOB
+                            || type == Types.LONGVARCHAR) {
+                        sizes.put(rs.getString("COLUMN_NAME"), (int) Math.min(Integer.MAX_VALUE, rs.getLong("COLUMN_SIZE")));
+                    }
+                }
+            }
+        }
+        if (sizes.isEmpty()) {
+            throw new SQLException("the item table's columns cannot be read from the schema");
+        }
+        return new ColumnSizes(sizes);
     }
 
     public Optional<Batch> findBatchBySourceRef(String sourceRef) throws SQLException {
@@ -169,8 +226,10 @@ public class JobStore {
     }
 
     private List<Item> selectDue(Connection c, ItemState state, long now, int limit) throws SQLException {
+        // items of a batch still being ingested (INGESTING) are not taken
         try (PreparedStatement ps = c.prepareStatement("select " + ITEM_COLUMNS + " from item where state = ? "
-                + "and next_attempt_at <= ? order by next_attempt_at, id fetch first " + limit + " rows only")) {
+                + "and next_attempt_at <= ? and exists (select 1 from batch b where b.id = item.batch_id "
+                + "and b.state = 'OPEN') order by next_attempt_at, id fetch first " + limit + " rows only")) {
             ps.setString(1, state.name());
             ps.setLong(2, now);
             return readItems(ps);
@@ -427,7 +486,8 @@ public class JobStore {
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
             if (a == null) {
-                ps.setNull(i + 1, Types.VARCHAR);
+                // of no stated type: PostgreSQL refuses a null typed VARCHAR for an integer column
+                ps.setNull(i + 1, Types.NULL);
             } else if (a instanceof Long l) {
                 ps.setLong(i + 1, l);
             } else if (a instanceof Integer n) {
@@ -471,8 +531,28 @@ public class JobStore {
         return rs.wasNull() ? null : v;
     }
 
+    /** A unique index refused the row (also inside a JDBC batch, whose drivers chain the cause). */
     static boolean isUniqueViolation(SQLException e) {
-        return "23505".equals(e.getSQLState());
+        return hasState(e, "23505"::equals);
+    }
+
+    /**
+     * The database refused a value of the row itself (SQL state class 22, data exception, or 23, integrity
+     * constraint), as opposed to being unavailable: writing the same row again can never succeed.
+     */
+    public static boolean refusedValue(SQLException e) {
+        return hasState(e, state -> state.startsWith("22") || state.startsWith("23"));
+    }
+
+    private static boolean hasState(SQLException e, java.util.function.Predicate<String> test) {
+        Throwable t = e;
+        for (int hops = 0; t != null && hops < 10; hops++) {
+            if (t instanceof SQLException s && s.getSQLState() != null && test.test(s.getSQLState())) {
+                return true;
+            }
+            t = t instanceof SQLException s && s.getNextException() != null ? s.getNextException() : t.getCause();
+        }
+        return false;
     }
 
     static String truncate(String message) {

@@ -60,6 +60,57 @@ class BadFileTest {
         assertTrue(e.getMessage().contains(reason), e.getMessage());
     }
 
+    /** Limits small enough to reach in a test: 1000 bytes, lines of 100 characters, values of 50, 100 rows, 5 columns. */
+    private static final RequestReader SMALL = new RequestReader(new ReadLimits(1000, 100, 50, 5, 100, 5));
+
+    static Stream<Arguments> filesOverALimit() {
+        return Stream.of(
+                arguments("a.jsonl", text("{\"prompt\": \"a\"}\n{\"prompt\": \"" + "x".repeat(100) + "\"}\n"),
+                        "line 2 is longer than 100 characters (sora.input.max-line-length)"),
+                arguments("a.csv", text("prompt\n\"" + "x\n".repeat(60) + "\"\n"),
+                        "the row starting on line 2 is longer than 100 characters"),
+                arguments("a.json", text("[{\"prompt\": \"" + "x".repeat(60) + "\"}]"),
+                        "exceeds the maximum allowed (50, sora.input.max-cell-length)"),
+                arguments("a.json", text("[{\"prompt\": \"a\", \"n\": [[[[[[1]]]]]]}]"),
+                        "exceeds the maximum allowed (5, sora.input.max-nesting-depth)"),
+                arguments("a.csv", text("prompt,a,b,c,d,e\np,1,2,3,4,5\n"),
+                        "the header row has 6 columns; the limit is 5 (sora.input.max-columns)"),
+                arguments("a.csv", text("prompt\n" + "p\n".repeat(101)),
+                        "the file holds more than 100 requests (sora.input.max-rows)"),
+                arguments("a.jsonl", text("{\"prompt\": \"p\"}\n".repeat(70)),
+                        "the file is larger than 1000 bytes (sora.input.max-file-mb)"));
+    }
+
+    @ParameterizedTest(name = "{0}: {2}")
+    @MethodSource("filesOverALimit")
+    void fileOverALimitIsSetAsideWithTheSettingNamed(String fileName, byte[] content, String reason) {
+        BadFileException e = assertThrows(BadFileException.class,
+                () -> SMALL.read(fileName, new java.io.ByteArrayInputStream(content), row -> { }));
+
+        assertTrue(e.getMessage().contains(reason), e.getMessage());
+    }
+
+    @Test
+    void jsonRequestOverTheLineLimitSetsTheFileAside() {
+        // the reader reads ahead in blocks of 8 KB, so the limit is met to within a block: a request far over it
+        RequestReader reader = new RequestReader(new ReadLimits(1_000_000, 50_000, 50_000, 5, 10, 5));
+        String big = "[{\"prompt\": \"a\"},\n {\"prompt\": \"" + "x".repeat(45_000) + "\", \"notes\": \""
+                + "y".repeat(45_000) + "\"}]";
+
+        BadFileException e = assertThrows(BadFileException.class,
+                () -> reader.read("a.json", new java.io.ByteArrayInputStream(text(big)), row -> { }));
+
+        assertTrue(e.getMessage().contains("the request starting on line 2 is longer than 50000 characters"), e.getMessage());
+    }
+
+    @Test
+    void fileOverTheSizeLimitIsNotReadToTheEnd() {
+        java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(text("{\"prompt\": \"p\"}\n".repeat(10_000)));
+
+        assertThrows(BadFileException.class, () -> SMALL.read("a.jsonl", in, row -> { }));
+        assertTrue(in.available() > 100_000, "left unread: " + in.available());
+    }
+
     @Test
     void randomBytesNamedCsvAreNotABatchOfJunkRows() {
         // many seeds, so the outcome does not hinge on one lucky byte pattern

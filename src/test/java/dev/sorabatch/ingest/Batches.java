@@ -11,6 +11,10 @@ import java.util.Objects;
 /** Reads test files through {@link RequestReader} and {@link RequestValidator}, keeping everything for assertions. */
 final class Batches {
 
+    /** Limits well above anything these tests read, except where a test sets its own. */
+    static final ReadLimits LIMITS = new ReadLimits(64L * 1024 * 1024, 1_000_000, 1_000_000, 64, 1_000_000, 200);
+    static final RequestReader READER = new RequestReader(LIMITS);
+
     record Read(ReadResult result, List<RawRow> rows) {
     }
 
@@ -19,7 +23,7 @@ final class Batches {
 
     static Read read(String fileName, InputStream in) throws BadFileException, IOException {
         List<RawRow> rows = new ArrayList<>();
-        ReadResult result = RequestReader.read(fileName, in, rows::add);
+        ReadResult result = READER.read(fileName, in, rows::add);
         return new Read(result, rows);
     }
 

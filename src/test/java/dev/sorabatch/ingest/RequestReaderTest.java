@@ -9,6 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -23,13 +24,13 @@ class RequestReaderTest {
 
     private static final String CAFE = "Café au lait, 東京の夜\nsteam rising";
     private static final List<ItemDraft> EXPECTED = List.of(
-            new ItemDraft(1, "intro", "intro-take1", 1, "A lighthouse on a cliff, waves crashing. Style: cinematic.",
+            new ItemDraft(1, "intro", "intro-take1", "intro", 1, "A lighthouse on a cliff, waves crashing. Style: cinematic.",
                     "sora-2", 8, "720x1280", null, null, "{\"note\":\"first, \\\"hero\\\" shot\"}", null),
-            new ItemDraft(1, "intro", "intro-take2", 2, "A lighthouse on a cliff, waves crashing. Style: cinematic.",
+            new ItemDraft(1, "intro", "intro-take2", null, 2, "A lighthouse on a cliff, waves crashing. Style: cinematic.",
                     "sora-2", 8, "720x1280", null, null, "{\"note\":\"first, \\\"hero\\\" shot\"}", null),
-            new ItemDraft(2, "cafe", "cafe", 1, CAFE + ". Camera: close-up. Audio: rain falling.",
+            new ItemDraft(2, "cafe", "cafe", "cafe", 1, CAFE + ". Camera: close-up. Audio: rain falling.",
                     "sora-2-pro", 8, "1792x1024", null, null, "{}", null),
-            new ItemDraft(3, "3", "3", 1, "She said \"hello\", then left",
+            new ItemDraft(3, "3", "3", "3", 1, "She said \"hello\", then left",
                     "sora-2", 4, "720x1280", null, null, "{}", null));
 
     @ParameterizedTest
@@ -149,10 +150,42 @@ class RequestReaderTest {
     }
 
     @Test
+    void jsonLineNestedTooDeepIsARejectedRowNotACrash() throws Exception {
+        String deep = "{\"prompt\": \"p\", \"x\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+
+        List<RawRow> rows = Batches.read("a.jsonl", deep + "\n{\"prompt\": \"fine\"}\n").rows();
+
+        assertEquals(2, rows.size());
+        assertTrue(rows.get(0).parseError().startsWith("line 1 is not a JSON object: Document nesting depth (65) exceeds "
+                + "the maximum allowed (64, sora.input.max-nesting-depth)"), rows.get(0).parseError());
+        assertNull(rows.get(1).parseError());
+    }
+
+    @Test
+    void valueOrFieldsOverALimitRejectOnlyTheirRow() throws Exception {
+        RequestReader small = new RequestReader(new ReadLimits(100_000, 1000, 50, 5, 10, 3));
+
+        List<RawRow> csv = new ArrayList<>();
+        small.read("a.csv", new ByteArrayInputStream(("prompt,notes\np," + "x".repeat(51) + "\nq,short\n")
+                .getBytes(StandardCharsets.UTF_8)), csv::add);
+        List<RawRow> jsonl = new ArrayList<>();
+        small.read("a.jsonl", new ByteArrayInputStream(("{\"prompt\": \"p\", \"a\": 1, \"b\": 2, \"c\": 3}\n"
+                + "{\"prompt\": \"" + "x".repeat(51) + "\"}\n{\"prompt\": \"q\"}\n").getBytes(StandardCharsets.UTF_8)),
+                jsonl::add);
+
+        assertEquals("row 1: the value of column \"notes\" is 51 characters; the limit is 50 (sora.input.max-cell-length)",
+                csv.get(0).parseError());
+        assertNull(csv.get(1).parseError());
+        assertEquals("line 1 has 4 fields; the limit is 3 (sora.input.max-columns)", jsonl.get(0).parseError());
+        assertTrue(jsonl.get(1).parseError().contains("sora.input.max-cell-length"), jsonl.get(1).parseError());
+        assertNull(jsonl.get(2).parseError());
+    }
+
+    @Test
     void sinkFailurePassesThroughUnchanged() {
         IOException failure = new JsonParseException(null, "store is down");
 
-        IOException thrown = assertThrows(IOException.class, () -> RequestReader.read("a.json",
+        IOException thrown = assertThrows(IOException.class, () -> Batches.READER.read("a.json",
                 new ByteArrayInputStream("[{\"prompt\": \"x\"}]".getBytes(StandardCharsets.UTF_8)), row -> {
                     throw failure;
                 }));

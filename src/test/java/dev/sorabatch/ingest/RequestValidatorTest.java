@@ -35,7 +35,7 @@ class RequestValidatorTest {
 
     @Test
     void appliesDefaults() {
-        assertEquals(List.of(new ItemDraft(1, "1", "1", 1, "A fox at dawn", "sora-2", 4, "720x1280", null, null, "{}", null)),
+        assertEquals(List.of(new ItemDraft(1, "1", "1", "1", 1, "A fox at dawn", "sora-2", 4, "720x1280", null, null, "{}", null)),
                 row("prompt", "  A fox at dawn \n"));
     }
 
@@ -145,7 +145,7 @@ class RequestValidatorTest {
 
         assertEquals("model must be one of sora-2, sora-2-pro (got sora-3); size must be one of 720x1280, 1280x720, "
                 + "1024x1792, 1792x1024 (got 1x1); seconds must be one of 4, 8, 12 (got 5)", draft.rejection());
-        assertEquals(new ItemDraft(1, "clip", "clip", 1, "A fox. Style: noir.", "sora-3", 5, "1x1", null, null,
+        assertEquals(new ItemDraft(1, "clip", "clip", "clip", 1, "A fox. Style: noir.", "sora-3", 5, "1x1", null, null,
                 "{\"mood\":\"calm\"}", draft.rejection()), draft);
     }
 
@@ -153,7 +153,7 @@ class RequestValidatorTest {
     void rejectsUnreadableRowsWithTheirParseError() {
         ItemDraft draft = validator.validate(new RawRow(7, Map.of(), "line 9 is not a JSON object: found an array")).get(0);
 
-        assertEquals(new ItemDraft(7, "7", "row-7", 1, null, null, 0, null, null, null, "{}",
+        assertEquals(new ItemDraft(7, "7", "row-7", null, 1, null, null, 0, null, null, null, "{}",
                 "line 9 is not a JSON object: found an array"), draft);
     }
 

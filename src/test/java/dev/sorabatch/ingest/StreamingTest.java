@@ -27,7 +27,7 @@ class StreamingTest {
         RequestValidator validator = new RequestValidator(ValidationRules.defaults());
         int[] accepted = {0};
 
-        ReadResult result = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> RequestReader.read(fileName, file, row -> {
+        ReadResult result = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> Batches.READER.read(fileName, file, row -> {
             if (validator.validate(row).get(0).rejection() == null) {
                 accepted[0]++;
             }
