@@ -152,7 +152,7 @@ public final class ModelCatalog {
     public Wire.Values wire(NormalisedRequest request) {
         return model(request.provider(), request.model())
                 .orElseThrow(() -> new IllegalArgumentException("no model " + request.model() + " of " + request.provider()))
-                .wire(request.seconds(), request.size());
+                .wire(request.seconds(), request.frame().size());
     }
 
     /**

@@ -11,45 +11,4 @@ package dev.sorabatch.catalog;
  */
 public record ModelRequest(String provider, String model, Integer seconds, String size, String aspectRatio,
                            String resolution, Boolean audio, boolean image, boolean remix, int promptLength) {
-
-    /** A request to the provider's default model with every default and an empty prompt. */
-    public static ModelRequest to(String provider) {
-        return new ModelRequest(provider, null, null, null, null, null, null, false, false, 0);
-    }
-
-    public ModelRequest withModel(String model) {
-        return new ModelRequest(provider, model, seconds, size, aspectRatio, resolution, audio, image, remix, promptLength);
-    }
-
-    public ModelRequest withSeconds(Integer seconds) {
-        return new ModelRequest(provider, model, seconds, size, aspectRatio, resolution, audio, image, remix, promptLength);
-    }
-
-    public ModelRequest withSize(String size) {
-        return new ModelRequest(provider, model, seconds, size, aspectRatio, resolution, audio, image, remix, promptLength);
-    }
-
-    public ModelRequest withAspectRatio(String aspectRatio) {
-        return new ModelRequest(provider, model, seconds, size, aspectRatio, resolution, audio, image, remix, promptLength);
-    }
-
-    public ModelRequest withResolution(String resolution) {
-        return new ModelRequest(provider, model, seconds, size, aspectRatio, resolution, audio, image, remix, promptLength);
-    }
-
-    public ModelRequest withAudio(Boolean audio) {
-        return new ModelRequest(provider, model, seconds, size, aspectRatio, resolution, audio, image, remix, promptLength);
-    }
-
-    public ModelRequest withImage(boolean image) {
-        return new ModelRequest(provider, model, seconds, size, aspectRatio, resolution, audio, image, remix, promptLength);
-    }
-
-    public ModelRequest withRemix(boolean remix) {
-        return new ModelRequest(provider, model, seconds, size, aspectRatio, resolution, audio, image, remix, promptLength);
-    }
-
-    public ModelRequest withPromptLength(int promptLength) {
-        return new ModelRequest(provider, model, seconds, size, aspectRatio, resolution, audio, image, remix, promptLength);
-    }
 }

@@ -6,23 +6,12 @@ import java.math.BigDecimal;
  * A request the catalogue accepted, with every default filled in: what is stored with the item, shown in the
  * manifest and sent (through {@link ModelCatalog#wire}) to the provider.
  *
+ * @param frame        its size and its aspect ratio + resolution (the size is nominal where the provider is asked by
+ *                     aspect ratio)
  * @param usdPerSecond the list price of this frame with or without sound
  */
 public record NormalisedRequest(String provider, String model, int seconds, Frame frame, boolean audio,
                                 BigDecimal usdPerSecond) {
-
-    /** {@code WIDTHxHEIGHT} (nominal where the provider is asked by aspect ratio). */
-    public String size() {
-        return frame.size();
-    }
-
-    public String aspectRatio() {
-        return frame.aspectRatio();
-    }
-
-    public String resolution() {
-        return frame.resolution();
-    }
 
     /** The list price of the whole clip, unrounded. */
     public BigDecimal usd() {

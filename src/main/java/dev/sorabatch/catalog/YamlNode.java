@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * file, the line and the field. Jackson's tree keeps no positions, so the lines are indexed by JSON pointer in a
  * first pass over the tokens.
  */
-final class YamlNode {
+record YamlNode(Document document, JsonPointer pointer, String path, JsonNode value) {
 
     private static final YAMLFactory YAML = YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     // prices keep the digits they are written with (0.40, not 0.4)
@@ -37,19 +37,8 @@ final class YamlNode {
             .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
     private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
-    private record Document(String name, Map<JsonPointer, Integer> lines) {
-    }
-
-    private final Document document;
-    private final JsonPointer pointer;
-    private final String path;
-    private final JsonNode value;
-
-    private YamlNode(Document document, JsonPointer pointer, String path, JsonNode value) {
-        this.document = document;
-        this.pointer = pointer;
-        this.path = path;
-        this.value = value;
+    /** The file's name and the line of each key and item. */
+    record Document(String name, Map<JsonPointer, Integer> lines) {
     }
 
     /** The document's root; an empty document reads as an empty mapping. */

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
+import static dev.sorabatch.catalog.Asks.ask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -48,9 +49,9 @@ class CatalogFileTest {
         assertThat(veo.audio()).isEqualTo(Audio.OPTIONAL);
         assertThat(catalog.defaultModel("runway").id()).isEqualTo("veo3.1");
 
-        NormalisedRequest ltx = catalog.check(ModelRequest.to("fal").withModel("fal-ai/ltx-2/text-to-video/fast").withSeconds(10))
+        NormalisedRequest ltx = catalog.check(ask("fal", "model", "fal-ai/ltx-2/text-to-video/fast", "seconds", 10))
                 .request().orElseThrow();
-        assertThat(ltx.size()).isEqualTo("1920x1080");
+        assertThat(ltx.frame().size()).isEqualTo("1920x1080");
         assertThat(ltx.usd()).isEqualByComparingTo("0.40");
         assertThat(catalog.wire(ltx).seconds()).as("the provider's wire form").isEqualTo(TextNode.valueOf("10s"));
         assertThat(catalog.models("fal")).extracting(ModelSpec::id).startsWith("fal-ai/veo3.1").endsWith("fal-ai/ltx-2/text-to-video/fast");
@@ -79,10 +80,10 @@ class CatalogFileTest {
                         usd_per_second: 0.10
                 """));
 
-        assertThat(catalog.check(ModelRequest.to("openai").withSeconds(20)).request().orElseThrow().model()).isEqualTo("sora-2-pro");
+        assertThat(catalog.check(ask("openai", "seconds", 20)).request().orElseThrow().model()).isEqualTo("sora-2-pro");
         assertThat(catalog.model("vertex", "veo-3.1-generate-001").orElseThrow().sizes()).containsExactly("1920x1080", "1080x1920");
         assertThat(catalog.providers()).endsWith("pixazo", "my-gateway");
-        assertThat(catalog.check(ModelRequest.to("my-gateway")).accepted()).isTrue();
+        assertThat(catalog.check(ask("my-gateway")).accepted()).isTrue();
     }
 
     @Test
@@ -109,7 +110,8 @@ class CatalogFileTest {
                                 seconds:
                                   - 4
                                   - six
-                        """, "line 7", "providers.fal.models[\"fal-ai/veo3.1\"].seconds[1]", "must be a whole number from 1 to 600 (got \"six\")"),
+                        """, "line 7", "providers.fal.models[\"fal-ai/veo3.1\"].seconds[1]",
+                        "must be a whole number from 1 to 600 (got \"six\")"),
                 arguments("backwards range", """
                         providers:
                           runway:
@@ -135,7 +137,8 @@ class CatalogFileTest {
                         providers:
                           replicate:
                             wire: {size: pixels}
-                        """, "line 3", "providers.replicate.wire.size", "must be one of size, ratio, aspect_ratio, aspect_ratio+resolution"),
+                        """, "line 3", "providers.replicate.wire.size",
+                        "must be one of size, ratio, aspect_ratio, aspect_ratio+resolution"),
                 arguments("incomplete new model", """
                         providers:
                           runway:

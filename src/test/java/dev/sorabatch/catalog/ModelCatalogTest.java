@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.math.BigDecimal;
 
+import static dev.sorabatch.catalog.Asks.ask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ModelCatalogTest {
@@ -32,35 +33,35 @@ class ModelCatalogTest {
 
         assertThat(chosen.id()).isEqualTo(model);
         assertThat(chosen.audio().byDefault()).isEqualTo(anyMakesSound);
-        assertThat(CATALOG.check(ModelRequest.to(provider)).request().orElseThrow().audio()).isEqualTo(anyMakesSound);
+        assertThat(CATALOG.check(ask(provider)).request().orElseThrow().audio()).isEqualTo(anyMakesSound);
     }
 
     @Test
     void fillsInTheDefaults() {
-        NormalisedRequest request = CATALOG.check(ModelRequest.to("runway")).request().orElseThrow();
+        NormalisedRequest request = CATALOG.check(ask("runway")).request().orElseThrow();
 
         assertThat(request).isEqualTo(new NormalisedRequest("runway", "veo3.1", 8, Frame.ofSize("1280x720").orElseThrow(),
                 true, new BigDecimal("0.40")));
-        assertThat(request.aspectRatio()).isEqualTo("16:9");
-        assertThat(request.resolution()).isEqualTo("720p");
+        assertThat(request.frame().aspectRatio()).isEqualTo("16:9");
+        assertThat(request.frame().resolution()).isEqualTo("720p");
         assertThat(request.usd()).isEqualByComparingTo("3.20");
     }
 
     @Test
     void aSizeNormalisesToItsAspectRatioAndResolution() {
-        NormalisedRequest request = CATALOG.check(ModelRequest.to("fal").withSize("1080X1920")).request().orElseThrow();
+        NormalisedRequest request = CATALOG.check(ask("fal", "size", "1080X1920")).request().orElseThrow();
 
-        assertThat(request.aspectRatio()).isEqualTo("9:16");
-        assertThat(request.resolution()).isEqualTo("1080p");
+        assertThat(request.frame().aspectRatio()).isEqualTo("9:16");
+        assertThat(request.frame().resolution()).isEqualTo("1080p");
         assertThat(CATALOG.wire(request)).isEqualTo(new Wire.Values(TextNode.valueOf("8s"), null, "9:16", "1080p"));
     }
 
     @Test
     void anAspectRatioAndResolutionNormaliseToTheirSize() {
-        NormalisedRequest request = CATALOG.check(ModelRequest.to("runway").withAspectRatio("9:16").withResolution("1080P"))
+        NormalisedRequest request = CATALOG.check(ask("runway", "aspect_ratio", "9:16", "resolution", "1080P"))
                 .request().orElseThrow();
 
-        assertThat(request.size()).isEqualTo("1080x1920");
+        assertThat(request.frame().size()).isEqualTo("1080x1920");
         assertThat(CATALOG.wire(request)).isEqualTo(new Wire.Values(IntNode.valueOf(8), "1080:1920", null, null));
     }
 
@@ -73,21 +74,21 @@ class ModelCatalogTest {
             "fal, fal-ai/kling-video/v2.1/master/text-to-video, 1:1, -, 1440x1440"})
     void aMissingHalfIsTakenFromTheFirstFrameThatHasTheOther(String provider, String model, String aspectRatio,
                                                              String resolution, String size) {
-        ModelRequest asked = ModelRequest.to(provider).withModel(model).withAspectRatio(aspectRatio).withResolution(resolution);
+        ModelRequest asked = ask(provider, "model", model, "aspect_ratio", aspectRatio, "resolution", resolution);
 
-        assertThat(CATALOG.check(asked).request().orElseThrow().size()).isEqualTo(size);
+        assertThat(CATALOG.check(asked).request().orElseThrow().frame().size()).isEqualTo(size);
     }
 
     @Test
     void eachModelGetsItsOwnWireForm() {
-        assertThat(wire(ModelRequest.to("openai").withSeconds(8))).isEqualTo(new Wire.Values(TextNode.valueOf("8"), "720x1280", null, null));
-        assertThat(wire(ModelRequest.to("fal").withModel("fal-ai/kling-video/v2.1/master/text-to-video").withSeconds(10)))
+        assertThat(wire(ask("openai", "seconds", 8))).isEqualTo(new Wire.Values(TextNode.valueOf("8"), "720x1280", null, null));
+        assertThat(wire(ask("fal", "model", "fal-ai/kling-video/v2.1/master/text-to-video", "seconds", 10)))
                 .isEqualTo(new Wire.Values(TextNode.valueOf("10"), null, "16:9", null));
-        assertThat(wire(ModelRequest.to("bedrock").withModel("amazon.nova-reel-v1:1").withSeconds(12)))
+        assertThat(wire(ask("bedrock", "model", "amazon.nova-reel-v1:1", "seconds", 12)))
                 .isEqualTo(new Wire.Values(IntNode.valueOf(12), "1280x720", null, null));
-        assertThat(wire(ModelRequest.to("bedrock").withResolution("540p")))
+        assertThat(wire(ask("bedrock", "resolution", "540p")))
                 .isEqualTo(new Wire.Values(TextNode.valueOf("5s"), null, "16:9", "540p"));
-        assertThat(wire(ModelRequest.to("runway").withModel("gen4_turbo").withSize("960x960").withImage(true)))
+        assertThat(wire(ask("runway", "model", "gen4_turbo", "size", "960x960", "input_reference", true)))
                 .isEqualTo(new Wire.Values(IntNode.valueOf(5), "960:960", null, null));
     }
 
@@ -100,7 +101,7 @@ class ModelCatalogTest {
 
     @Test
     void soundCanBeSwitchedOffWhereTheModelAllowsIt() {
-        NormalisedRequest silent = CATALOG.check(ModelRequest.to("vertex").withAudio(false).withSeconds(4)).request().orElseThrow();
+        NormalisedRequest silent = CATALOG.check(ask("vertex", "generate_audio", false, "seconds", 4)).request().orElseThrow();
 
         assertThat(silent.audio()).isFalse();
         assertThat(silent.usdPerSecond()).isEqualByComparingTo("0.20");
