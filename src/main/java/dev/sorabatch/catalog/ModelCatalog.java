@@ -45,13 +45,13 @@ public final class ModelCatalog {
         this.providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
     }
 
-    /** The built-in catalogue. */
+    /** The built-in catalogue (read from the class path at each call: keep the instance). */
     public static ModelCatalog builtIn() {
         return new ModelCatalog(CatalogReader.build(builtInEntries()));
     }
 
     /**
-     * The built-in catalogue with a user's file laid over it.
+     * The built-in catalogue with a user's file laid over it (read at each call: keep the instance).
      *
      * @throws CatalogException when the file is not a usable catalogue (the message names file, line and field)
      */
