@@ -78,7 +78,7 @@ public final class PosterFrame {
     private final int heapMegabytes;
     private final String classPath;
 
-    /** Posters that fit in {@value #DEFAULT_MAX_SIDE} x {@value #DEFAULT_MAX_SIDE}, within {@link #DEFAULT_TIME_LIMIT}. */
+    /** Posters that fit in {@value #DEFAULT_MAX_SIDE} x {@value #DEFAULT_MAX_SIDE}, made within the default limit. */
     public PosterFrame() {
         this(DEFAULT_MAX_SIDE, DEFAULT_MAX_SIDE, DEFAULT_TIME_LIMIT);
     }
@@ -129,7 +129,7 @@ public final class PosterFrame {
         long deadline = System.nanoTime() + timeLimit.toNanos();
         try {
             if (!Files.isRegularFile(mp4)) {
-                return new Attempt(null, "no such file");
+                return new Attempt(null, "no such file, or not a regular file");
             }
             if (Files.size(mp4) == 0) {
                 return new Attempt(null, "the file is empty");

@@ -15,7 +15,8 @@ class PosterFramePackagedIT {
     @Test
     void theDecoderRunsFromThePackagedJarAlone() {
         String jar = Path.of(System.getProperty("sora.jar", "target/sora-batch.jar")).toAbsolutePath().toString();
-        PosterFrame posters = new PosterFrame(640, 640, PosterFrame.DEFAULT_TIME_LIMIT, PosterFrame.DECODER_HEAP_MB, jar);
+        PosterFrame posters = new PosterFrame(640, 640, PosterFrame.DEFAULT_TIME_LIMIT, PosterFrame.DECODER_HEAP_MB,
+                jar);
 
         PosterFrame.Attempt made = posters.attempt(Path.of("src/main/resources/simulator/sample.mp4"));
         PosterFrame.Attempt refused = posters.attempt(Path.of("src/test/resources/poster/hevc.mp4"));

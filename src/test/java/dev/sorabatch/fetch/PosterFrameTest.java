@@ -107,7 +107,8 @@ class PosterFrameTest {
     @Test
     void aFileCutBeforeItsIndexGivesNoPoster() throws IOException {
         Path cut = copyHead(FIXTURES.resolve("high-720p.mp4"), 40_000); // the moov box is at the end
-        assertThat(posters.attempt(cut).reason()).isEqualTo("no 'moov' box: not an MP4 file, or cut off before its index");
+        assertThat(posters.attempt(cut).reason())
+                .isEqualTo("no 'moov' box: not an MP4 file, or cut off before its index");
     }
 
     @Test
@@ -121,7 +122,8 @@ class PosterFrameTest {
         Path empty = Files.createFile(temp.resolve("empty.mp4"));
         Path text = Files.writeString(temp.resolve("prompts.mp4"), "a cat on a skateboard\n".repeat(100));
         assertThat(posters.attempt(empty).reason()).isEqualTo("the file is empty");
-        assertThat(posters.attempt(temp.resolve("missing.mp4")).reason()).isEqualTo("no such file");
+        assertThat(posters.attempt(temp.resolve("missing.mp4")).reason())
+                .isEqualTo("no such file, or not a regular file");
         assertThat(posters.attempt(text).reason()).startsWith("no 'moov' box");
         assertThat(posters.fromVideo(text)).isEmpty();
         assertThat(posters.fromVideo(temp)).isEmpty(); // a directory
@@ -139,7 +141,8 @@ class PosterFrameTest {
     @Test
     void aDecoderPastItsTimeLimitIsStoppedAndGivesNoPoster() {
         PosterFrame hurried = new PosterFrame(640, 640, Duration.ofMillis(50));
-        assertThat(hurried.attempt(FIXTURES.resolve("high-720p.mp4")).reason()).isEqualTo("not made within 0.05 s");
+        assertThat(hurried.attempt(FIXTURES.resolve("high-720p.mp4")).reason())
+                .isEqualTo("not made within 0.05 s");
         assertThat(decoderChildren()).isZero();
     }
 
@@ -147,7 +150,8 @@ class PosterFrameTest {
     void aDecoderOutOfMemoryGivesNoPosterAndLeavesThisHeapAlone() {
         PosterFrame cramped = new PosterFrame(640, 640, PosterFrame.DEFAULT_TIME_LIMIT, 8,
                 System.getProperty("java.class.path"));
-        assertThat(cramped.attempt(FIXTURES.resolve("high-720p.mp4")).reason()).isEqualTo("decoding needed more than 8 MB");
+        assertThat(cramped.attempt(FIXTURES.resolve("high-720p.mp4")).reason())
+                .isEqualTo("decoding needed more than 8 MB");
     }
 
     private static long decoderChildren() {
