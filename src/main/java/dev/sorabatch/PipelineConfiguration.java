@@ -1,7 +1,8 @@
 package dev.sorabatch;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,8 +64,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         Clock clock = Clock.systemUTC();
 
         // ---- every setting, checked, before anything is opened or started
-        String owner = s.text("sora.instance-id", "").isEmpty() ? ManagementFactory.getRuntimeMXBean().getName()
-                : s.text("sora.instance-id");
+        String owner = s.text("sora.instance-id", "").isEmpty() ? defaultInstanceId() : s.text("sora.instance-id");
         boolean once = s.flag("sora.once");
         Path tempDir = Path.of(s.text("sora.data-dir"), "tmp");
         StoreDataSource.Options storeOptions = new StoreDataSource.Options(s.text("sora.store.url"),
@@ -108,10 +108,11 @@ public class PipelineConfiguration implements CamelConfiguration {
         ValidationRules rules = rules(s);
         CostEstimate cost = new CostEstimate(s.map("sora.cost.usd-per-second"));
 
-        // ---- the output and the store must be usable before any work is taken in
+        // ---- the output, the working folder and the store must be usable before any work is taken in
         if (outputUri.startsWith("file:")) {
             checked("sora.output", () -> WritableFolder.check(Path.of(outputUri.substring("file:".length()))));
         }
+        checked("sora.data-dir", () -> WritableFolder.check(tempDir)); // manifest drafts, upload spools
         HikariDataSource dataSource = openStore(storeOptions);
         camel.addService(closing(dataSource::close));
         JobStore store = new JobStore(dataSource, clock);
@@ -152,6 +153,17 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("finalizer", new Finalizer(store, new ManifestWriter(store, output, cost, tempDir), output,
                 freeRetry, lease));
         registry.bind("progressReporter", new ProgressReporter(store));
+    }
+
+    /** {@code <pid>@<host>}, without loading the JVM's management beans for it. */
+    private static String defaultInstanceId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        return ProcessHandle.current().pid() + "@" + host;
     }
 
     private static RetryPolicy retryPolicy(Settings s, String initialKey, String maxKey, int maxAttempts) {

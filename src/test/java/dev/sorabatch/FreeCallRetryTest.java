@@ -22,9 +22,9 @@ import dev.sorabatch.store.ItemState;
 class FreeCallRetryTest {
 
     @Test
-    void failedStatusChecksAreRetriedWithinSecondsWhileCreatesBackOffForMinutes(@TempDir Path dir) throws Exception {
+    void failedStatusChecksAreRetriedWithinSecondsNotOnTheBackoffOfCreates(@TempDir Path dir) throws Exception {
         try (Pipeline p = Pipeline.start(dir, Map.of(
-                // the creates' backoff as shipped: the first retry of a failed call after a minute or so
+                // the creates' backoff far out: on it, the second try of a failed check would wait a minute
                 "sora.retry.initial-delay", "1m",
                 "sora.retry.max-delay", "5m",
                 "sora.simulator.generation-min", "2s",

@@ -34,8 +34,11 @@ public class InputReferences {
     }
 
     private final Supplier<S3Client> s3;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
+    /** Built on the first https reference: its TLS set-up (the trust store) would otherwise cost every start. */
+    private static final class Http {
+        static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+    }
 
     /** @param s3 client for s3:// references, asked for only when one is read */
     public InputReferences(Supplier<S3Client> s3) {
@@ -93,7 +96,7 @@ public class InputReferences {
         URI uri = URI.create(reference);
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET().build();
         try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = Http.CLIENT.send(request, HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = response.body()) {
                 if (response.statusCode() == 404 || response.statusCode() == 410 || response.statusCode() == 403) {
                     throw new FileNotFoundException(reference + ": HTTP " + response.statusCode());

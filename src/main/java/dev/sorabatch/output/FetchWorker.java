@@ -95,8 +95,8 @@ public class FetchWorker {
         } catch (IOException e) {
             String cause = OutputStore.describe(e);
             long next = nextTry(item, null);
-            LOG.warn("Could not store the video of {}/{} (failure {}): {}; trying again in {} ms", batch,
-                    item.itemKey(), item.failures() + 1, cause, next - store.now());
+            LOG.warn("Could not store {}/{} (failure {}): {}; trying again in {} ms", batch, item.itemKey(),
+                    item.failures() + 1, cause, next - store.now());
             store.reschedule(item.id(), ItemState.COMPLETED, next, "output_failed", cause);
         }
     }
