@@ -67,8 +67,11 @@ class BadSettingsIT {
         Files.deleteIfExists(log);
         Path jar = Path.of(System.getProperty("sora.jar", "target/sora-batch.jar")).toAbsolutePath();
         Process run = ChildPipeline.start(jar, dir, "256m", List.of(), settings, environment, log);
-
-        assertThat(run.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+        try {
+            assertThat(run.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+        } finally {
+            run.destroyForcibly(); // a run that did not stop must not outlive the test
+        }
         String output = Files.readString(log);
         assertThat(run.exitValue()).as("exit code; log:%n%s", output).isEqualTo(1);
         List<String> errors = output.lines().filter(l -> l.contains(" ERROR ")).toList();

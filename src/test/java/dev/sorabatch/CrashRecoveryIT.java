@@ -72,9 +72,12 @@ class CrashRecoveryIT {
             for (int kill = 1; kill <= 5; kill++) {
                 long startedBefore = started(log);
                 Process child = ChildPipeline.start(dir, settings, log);
-                await().atMost(Duration.ofSeconds(60)).until(() -> started(log) > startedBefore);
-                Thread.sleep(random.nextInt(3000)); // a random moment of work: the crash point is the variable here
-                child.destroyForcibly(); // SIGKILL: no shutdown hook, no clean close
+                try {
+                    await().atMost(Duration.ofSeconds(60)).until(() -> started(log) > startedBefore);
+                    Thread.sleep(random.nextInt(3000)); // a random moment of work: the crash point is the variable
+                } finally {
+                    child.destroyForcibly(); // SIGKILL: no shutdown hook, no clean close
+                }
                 assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
                 assertThat(Files.exists(inbox.resolve("crash.csv")) || Files.exists(done))
                         .as("input file after kill %d", kill).isTrue();
@@ -82,7 +85,11 @@ class CrashRecoveryIT {
             Map<String, String> finalRun = new HashMap<>(settings);
             finalRun.put("sora.once", "true");
             Process finisher = ChildPipeline.start(dir, finalRun, log);
-            assertThat(finisher.waitFor(3, TimeUnit.MINUTES)).as("final run exits").isTrue();
+            try {
+                assertThat(finisher.waitFor(3, TimeUnit.MINUTES)).as("final run exits").isTrue();
+            } finally {
+                finisher.destroyForcibly();
+            }
             assertThat(finisher.exitValue()).as("exit code (log: %s)", log).isIn(0, 3);
 
             Path outbox = dir.resolve("data/outbox");

@@ -72,17 +72,20 @@ class OutputFailuresTest {
         // a non-empty folder where a.csv's manifest.json must go: it can never be written
         Files.createDirectories(dir.resolve("outbox/a/manifest.json/occupied"));
         Files.createDirectories(dir.resolve("inbox"));
-        Files.writeString(dir.resolve("inbox/a.csv"), "prompt\nA fox in fresh snow\n");
-        Files.writeString(dir.resolve("inbox/b.csv"), "prompt\nA heron over a river at dawn\n");
+        // rows that are rejected at ingest: both batches are ready for their manifest at once, in the same pass
+        Files.writeString(dir.resolve("inbox/a.csv"), "prompt,seconds\nA fox in fresh snow,5\n");
+        Files.writeString(dir.resolve("inbox/b.csv"), "prompt,seconds\nA heron over a river at dawn,5\n");
         try (Pipeline p = Pipeline.start(dir, Map.of("sora.once", "true",
-                "sora.workers.finalize-period", "200",
+                // one pass after both files are in; a short lease puts a in every later pass too
+                "sora.workers.finalize-period", "3s",
+                "sora.workers.lease", "1s",
                 "sora.retry.free.initial-delay", "100",
                 "sora.retry.free.max-delay", "300",
                 "sora.retry.free.max-attempts", "3"))) {
-            JsonNode b = p.awaitManifest("b", Duration.ofSeconds(60));
-            assertThat(b.path("counts").path("stored").asInt()).isEqualTo(1);
+            JsonNode b = p.awaitManifest("b", Duration.ofSeconds(30));
+            assertThat(b.path("counts").path("rejected").asInt()).isEqualTo(1);
 
-            await("once mode ends").atMost(Duration.ofSeconds(60)).until(() -> p.camel().isStopped());
+            await("once mode ends").atMost(Duration.ofSeconds(30)).until(() -> p.camel().isStopped());
             assertThat(RunControl.exitCode()).isEqualTo(RunControl.EXIT_INCOMPLETE);
         }
         // the store as the run left it
