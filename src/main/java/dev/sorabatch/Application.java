@@ -6,8 +6,8 @@ import org.slf4j.LoggerFactory;
 import dev.sorabatch.run.RunControl;
 
 /**
- * Starts the pipeline. Camel Main finds {@link PipelineConfiguration} in this package; settings come from the
- * packaged application.properties, then config/application.properties in the working directory.
+ * Starts the pipeline. Settings come from the packaged application.properties, then config/application.properties
+ * in the working directory.
  */
 public final class Application {
 
@@ -18,9 +18,18 @@ public final class Application {
     }
 
     public static void main(String[] args) {
-        Main main = new Main(Application.class);
+        System.exit(run(newMain(), args));
+    }
+
+    /**
+     * Camel Main with the pipeline's one configuration class bound explicitly: no classpath scanning, which in a jar
+     * of this size costs seconds of every start.
+     */
+    public static Main newMain() {
+        Main main = new Main();
+        main.configure().addConfiguration(PipelineConfiguration.class);
         main.setDefaultPropertyPlaceholderLocation(SETTINGS);
-        System.exit(run(main, args));
+        return main;
     }
 
     /** A start that fails (a bad setting, say) must still end the process, whatever threads it had started. */
@@ -28,8 +37,24 @@ public final class Application {
         try {
             return main.run(args) == 0 ? RunControl.exitCode() : RunControl.EXIT_CANNOT_RUN;
         } catch (Exception e) {
-            LoggerFactory.getLogger(Application.class).error("Cannot run: {}", e.getMessage());
+            LoggerFactory.getLogger(Application.class).error("Cannot run: {}", reason(e));
             return RunControl.EXIT_CANNOT_RUN;
         }
+    }
+
+    /** One line: the setting that is wrong if one is, else the innermost message. */
+    static String reason(Throwable e) {
+        Throwable innermost = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof Settings.SettingException) {
+                return t.getMessage();
+            }
+            if (t.getMessage() != null) {
+                innermost = t;
+            }
+        }
+        String message = innermost.getMessage() == null ? innermost.getClass().getSimpleName() : innermost.getMessage();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline).trim();
     }
 }

@@ -1,22 +1,24 @@
 package dev.sorabatch;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
-import java.lang.management.ManagementFactory;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.SimpleEventNotifierSupport;
-import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.service.ServiceSupport;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.utils.SdkAutoCloseable;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 import dev.sorabatch.aws.AwsClients;
 import dev.sorabatch.ingest.BatchIngestor;
@@ -35,6 +37,7 @@ import dev.sorabatch.output.BucketOutputStore;
 import dev.sorabatch.output.FetchWorker;
 import dev.sorabatch.output.FolderOutputStore;
 import dev.sorabatch.output.OutputStore;
+import dev.sorabatch.output.WritableFolder;
 import dev.sorabatch.poll.PollPacer;
 import dev.sorabatch.poll.PollWorker;
 import dev.sorabatch.provider.Redactor;
@@ -46,37 +49,92 @@ import dev.sorabatch.provider.simulator.SimulatorSettings;
 import dev.sorabatch.run.ProgressReporter;
 import dev.sorabatch.run.RunControl;
 import dev.sorabatch.store.JobStore;
+import dev.sorabatch.store.StoreDataSource;
 import dev.sorabatch.submit.CreateRateLimiter;
 import dev.sorabatch.submit.Reconciler;
 import dev.sorabatch.submit.SubmitWorker;
 
 /**
  * Builds the pipeline's beans from the {@code sora.*} settings and binds them under the names the YAML routes in
- * {@code routes/} use. Settings are all read and checked here, before any route starts.
+ * {@code routes/} use. Every setting is read and checked against its bounds first, before anything is opened or
+ * started, so a bad one ends the start with one line naming it; then the output and the store are proven usable
+ * (exit 1 with the reason if not), and only then is the provider reached.
  */
 public class PipelineConfiguration implements CamelConfiguration {
 
-    /** Images are read whole; the provider takes a few MB. */
     private static final int MAX_REFERENCE_MB = 1024;
 
     @Override
     public void configure(CamelContext camel) throws Exception {
         Settings s = new Settings(key -> camel.getPropertiesComponent().resolveProperty(key));
-        Registry registry = camel.getRegistry();
         Clock clock = Clock.systemUTC();
-        String owner = s.text("sora.instance-id", "").isEmpty() ? ManagementFactory.getRuntimeMXBean().getName()
-                : s.text("sora.instance-id");
 
-        HikariDataSource dataSource = dataSource(s);
+        // ---- every setting, checked, before anything is opened or started
+        String owner = s.text("sora.instance-id", "").isEmpty() ? defaultInstanceId() : s.text("sora.instance-id");
+        boolean once = s.flag("sora.once");
+        Path tempDir = Path.of(s.text("sora.data-dir"), "tmp");
+        StoreDataSource.Options storeOptions = new StoreDataSource.Options(s.text("sora.store.url"),
+                s.text("sora.store.user", ""), s.text("sora.store.password", ""),
+                s.integer("sora.store.pool-size", 2, 1000), s.flag("sora.store.allow-volatile"));
+        AwsClients awsClients = new AwsClients(s.text("sora.aws.region"), s.text("sora.aws.s3.endpoint", ""),
+                s.text("sora.aws.sqs.endpoint", ""), s.flag("sora.aws.s3.path-style"));
+        ProviderSettings providerSettings = ProviderSettings.read(s);
+        InputSettings input = InputSettings.read(s, once);
+        String outputUri = s.text("sora.output");
+        if (!outputUri.startsWith("file:") && !(outputUri.startsWith("s3://") && outputUri.length() > "s3://".length())) {
+            throw new Settings.SettingException("sora.output",
+                    "must be file:<folder> or s3://<bucket>/<prefix>, got '" + outputUri + "'");
+        }
+        int partSizeMb = s.integer("sora.output.s3.part-size-mb", BucketOutputStore.MIN_PART_SIZE_MB, 5120);
+        boolean thumbnails = s.flag("sora.output.thumbnails");
+        RetryPolicy createRetry = retryPolicy(s, "sora.retry.initial-delay", "sora.retry.max-delay",
+                s.integer("sora.retry.max-attempts", 1));
+        RetryPolicy freeRetry = retryPolicy(s, "sora.retry.free.initial-delay", "sora.retry.free.max-delay",
+                s.integer("sora.retry.free.max-attempts", 1));
+        long pollMin = s.millis("sora.poll.min-interval");
+        long pollMax = s.millis("sora.poll.max-interval", 1);
+        s.ordered("sora.poll.min-interval", pollMin, "sora.poll.max-interval", pollMax);
+        PollPacer pacer = new PollPacer(clock, pollMin, pollMax, s.millis("sora.poll.initial-interval"));
+        int perMinute = s.integer("sora.rate.requests-per-minute", 1);
+        CreateRateLimiter limiter = new CreateRateLimiter(clock, perMinute,
+                s.integer("sora.rate.burst", 1, perMinute), s.millis("sora.rate.margin"));
+        int maxInFlight = s.integer("sora.max-in-flight", 1);
+        int claimSize = s.integer("sora.workers.claim-size", 1, 10_000);
+        long lease = s.millis("sora.workers.lease", 1000);
+        // the timer routes read these themselves; a period of 0 would never fire
+        for (String period : new String[] {"sora.workers.period", "sora.workers.reconcile-period",
+                "sora.workers.finalize-period", "sora.progress.interval"}) {
+            s.millis(period, 1);
+        }
+        long reconcileSettle = s.millis("sora.reconcile.settle-time");
+        long reconcileWindow = s.millis("sora.reconcile.window", 1000);
+        int reconcileAttempts = s.integer("sora.reconcile.max-attempts", 1);
+        // a create may take up to the HTTP response timeout: only after that may its item be reconciled
+        long createLease = s.millis("camel.component.http.response-timeout", 1) + reconcileSettle;
+        ReferencePolicy references = referencePolicy(s);
+        ValidationRules rules = rules(s, references);
+        ReadLimits readLimits = readLimits(s);
+        int referenceMaxLength = s.integer("sora.input-reference.max-length", 1);
+        CostEstimate cost = new CostEstimate(s.map("sora.cost.usd-per-second"));
+
+        // ---- the output, the working folder and the store must be usable before any work is taken in
+        if (outputUri.startsWith("file:")) {
+            checked("sora.output", () -> WritableFolder.check(Path.of(outputUri.substring("file:".length()))));
+        }
+        checked("sora.data-dir", () -> WritableFolder.check(tempDir)); // manifest drafts, upload spools
+        HikariDataSource dataSource = openStore(storeOptions);
         camel.addService(closing(dataSource::close));
         JobStore store = new JobStore(dataSource, clock);
         store.migrate();
+        store.reopenFailedFinalizations();
 
-        Aws aws = new Aws(camel, new AwsClients(s.text("sora.aws.region"), s.text("sora.aws.s3.endpoint", ""),
-                s.text("sora.aws.sqs.endpoint", ""), s.flag("sora.aws.s3.path-style")));
-        ReferencePolicy references = referencePolicy(s);
-        VideoProvider provider = provider(camel, s, new InputReferences(aws::s3, references));
-        RunControl run = new RunControl(camel, store, s.flag("sora.once"));
+        Aws aws = new Aws(camel, awsClients);
+        OutputStore output = output(camel, outputUri, partSizeMb, tempDir, aws);
+        if (!outputUri.startsWith("file:")) {
+            checked("sora.output", output::check);
+        }
+        VideoProvider provider = provider(camel, providerSettings, new InputReferences(aws::s3, references));
+        RunControl run = new RunControl(camel, store, once);
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
@@ -86,74 +144,173 @@ public class PipelineConfiguration implements CamelConfiguration {
             }
         });
 
-        OutputStore output = output(camel, s, aws);
-        RetryPolicy retry = new RetryPolicy(s.millis("sora.retry.initial-delay"), s.decimal("sora.retry.multiplier", 1, 10),
-                s.decimal("sora.retry.jitter", 0, 1), s.millis("sora.retry.max-delay"), s.millis("sora.retry.retry-after-cap"),
-                s.integer("sora.retry.max-attempts", 1));
-        PollPacer pacer = new PollPacer(clock, s.millis("sora.poll.min-interval"), s.millis("sora.poll.max-interval"),
-                s.millis("sora.poll.initial-interval"));
-        CreateRateLimiter limiter = new CreateRateLimiter(clock, s.integer("sora.rate.requests-per-minute", 1),
-                s.integer("sora.rate.burst", 1), s.millis("sora.rate.margin"));
-        int batchSize = s.integer("sora.workers.claim-size", 1);
-        long lease = s.millis("sora.workers.lease");
-        // a create may take up to the HTTP response timeout: only after that may its item be reconciled
-        long createLease = s.millis("camel.component.http.response-timeout") + s.millis("sora.reconcile.settle-time");
-
+        Registry registry = camel.getRegistry();
         registry.bind("jobStore", store);
         registry.bind("runControl", run);
-        BatchIngestor ingestor = new BatchIngestor(store, rules(s, references),
-                store.itemColumns().capped("input_reference", s.integer("sora.input-reference.max-length", 1)),
-                readLimits(s), provider.name(), s.flag("sora.input.skip-duplicates"), lease);
-        InputSource source = inputSource(s, ingestor, run, aws);
+        BatchIngestor ingestor = new BatchIngestor(store, rules,
+                store.itemColumns().capped("input_reference", referenceMaxLength), readLimits, provider.name(),
+                input.skipDuplicates(), lease);
+        InputSource source = input.source(ingestor, run, aws);
         registry.bind("inputSource", source);
-        camel.getPropertiesComponent().addOverrideProperty("sora.input.endpoint", source.endpointUri());
-        registry.bind("submitWorker", new SubmitWorker(store, provider, limiter, retry, pacer, run,
-                s.integer("sora.max-in-flight", 1), batchSize, createLease, s.millis("sora.reconcile.settle-time"), owner));
-        registry.bind("reconciler", new Reconciler(store, provider, retry, pacer, s.integer("sora.reconcile.max-attempts", 1),
-                s.millis("sora.reconcile.window"), lease, batchSize, owner));
-        registry.bind("pollWorker", new PollWorker(store, provider, pacer, retry, run, batchSize, lease, owner));
-        registry.bind("fetchWorker", new FetchWorker(store, provider, output, retry, run,
-                s.flag("sora.output.thumbnails"), batchSize, lease, owner));
-        registry.bind("finalizer", new Finalizer(store, new ManifestWriter(store, output,
-                new CostEstimate(s.map("sora.cost.usd-per-second")), Path.of(s.text("sora.data-dir"), "tmp")), output, lease));
+        // the first poll at once rather than after the consumer's default second: it is on every start's clock
+        camel.getPropertiesComponent().addOverrideProperty("sora.input.endpoint", source.endpointUri() + "&initialDelay=0");
+        registry.bind("submitWorker", new SubmitWorker(store, provider, limiter, createRetry, pacer, run, maxInFlight,
+                claimSize, createLease, reconcileSettle, owner));
+        registry.bind("reconciler", new Reconciler(store, provider, freeRetry, pacer, reconcileAttempts,
+                reconcileWindow, lease, claimSize, owner));
+        registry.bind("pollWorker", new PollWorker(store, provider, pacer, freeRetry, run, claimSize, lease, owner));
+        registry.bind("fetchWorker", new FetchWorker(store, provider, output, freeRetry, run, thumbnails, claimSize,
+                lease, owner));
+        registry.bind("finalizer", new Finalizer(store, new ManifestWriter(store, output, cost, tempDir), output,
+                freeRetry, lease));
         registry.bind("progressReporter", new ProgressReporter(store));
     }
 
-    private static HikariDataSource dataSource(Settings s) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(s.text("sora.store.url"));
-        config.setUsername(s.text("sora.store.user", ""));
-        config.setPassword(s.text("sora.store.password", ""));
-        config.setMaximumPoolSize(s.integer("sora.store.pool-size", 2));
-        config.setPoolName("sora-store");
-        return new HikariDataSource(config);
+    /** {@code <pid>@<host>}, without loading the JVM's management beans for it. */
+    private static String defaultInstanceId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        return ProcessHandle.current().pid() + "@" + host;
     }
 
-    /** Reads {@code sora.input}: file:<folder>, s3://<bucket>/<prefix> or sqs://<queue>. */
-    private static InputSource inputSource(Settings s, BatchIngestor ingestor, RunControl run, Aws aws) {
-        String input = s.text("sora.input");
-        boolean once = s.flag("sora.once");
-        InputSource.Polling polling = new InputSource.Polling(s.millis("sora.input.poll-interval"),
-                once ? null : s.text("sora.input.schedule", ""));
-        if (input.startsWith("file:")) {
-            return new FolderSource(ingestor, run, Path.of(input.substring("file:".length())),
-                    Path.of(s.text("sora.input.done")), Path.of(s.text("sora.input.error")),
-                    s.millis("sora.input.settle-time"), polling);
+    private static RetryPolicy retryPolicy(Settings s, String initialKey, String maxKey, int maxAttempts) {
+        long initial = s.millis(initialKey, 1);
+        long max = s.millis(maxKey, 1);
+        s.ordered(initialKey, initial, maxKey, max);
+        // resilience4j's randomized backoff takes a factor below 1
+        return new RetryPolicy(initial, s.decimal("sora.retry.multiplier", 1, 10),
+                s.decimal("sora.retry.jitter", 0, 0.99), max, s.millis("sora.retry.retry-after-cap"), maxAttempts);
+    }
+
+    private static HikariDataSource openStore(StoreDataSource.Options options) {
+        StoreDataSource.h2Folder(options.url())
+                .ifPresent(folder -> checked("sora.store.url", () -> WritableFolder.check(folder)));
+        try {
+            return StoreDataSource.open(options);
+        } catch (StoreDataSource.StoreException e) {
+            throw new Settings.SettingException("sora.store.url", e.getMessage());
         }
-        if (input.startsWith("s3://") && input.length() > "s3://".length()) {
-            String path = input.substring("s3://".length());
-            int slash = path.indexOf('/');
-            return new BucketSource(ingestor, run, aws.s3(), slash < 0 ? path : path.substring(0, slash),
-                    slash < 0 ? "" : path.substring(slash + 1), s.text("sora.input.s3.done-prefix"),
-                    s.text("sora.input.s3.error-prefix"), polling);
+    }
+
+    private interface Check {
+        void run() throws IOException;
+    }
+
+    /** Runs a start-up check; its failure stops the start with the setting's name and the reason. */
+    private static void checked(String setting, Check check) {
+        try {
+            check.run();
+        } catch (IOException e) {
+            throw new Settings.SettingException(setting, "cannot be used: " + e.getMessage());
         }
-        if (input.startsWith("sqs://") && input.length() > "sqs://".length()) {
-            return new EventQueueSource(ingestor, run, aws.s3(), aws.sqs(), input.substring("sqs://".length()),
-                    s.text("sora.input.sqs.dead-letter-queue", ""), s.integer("sora.input.sqs.max-receives", 1),
-                    s.text("sora.input.s3.error-prefix"), once, polling);
+    }
+
+    /** {@code sora.input} and what goes with it: file:<folder>, s3://<bucket>/<prefix> or sqs://<queue>. */
+    private record InputSettings(String uri, Path done, Path error, long settleMillis, InputSource.Polling polling,
+                                 String s3DonePrefix, String s3ErrorPrefix, String deadLetterQueue, int maxReceives,
+                                 boolean once, boolean skipDuplicates) {
+
+        static InputSettings read(Settings s, boolean once) {
+            String uri = s.text("sora.input");
+            if (!uri.startsWith("file:") && !(uri.startsWith("s3://") && uri.length() > "s3://".length())
+                    && !(uri.startsWith("sqs://") && uri.length() > "sqs://".length())) {
+                throw new Settings.SettingException("sora.input",
+                        "must be file:<folder>, s3://<bucket>/<prefix> or sqs://<queue>, got '" + uri + "'");
+            }
+            String cron = s.cron("sora.input.schedule");
+            return new InputSettings(uri, Path.of(s.text("sora.input.done")), Path.of(s.text("sora.input.error")),
+                    s.millis("sora.input.settle-time", 1),
+                    new InputSource.Polling(s.millis("sora.input.poll-interval", 1), once ? null : cron),
+                    s.text("sora.input.s3.done-prefix"), s.text("sora.input.s3.error-prefix"),
+                    s.text("sora.input.sqs.dead-letter-queue", ""), s.integer("sora.input.sqs.max-receives", 1), once,
+                    s.flag("sora.input.skip-duplicates"));
         }
-        throw new Settings.SettingException("sora.input",
-                "must be file:<folder>, s3://<bucket>/<prefix> or sqs://<queue>, got '" + input + "'");
+
+        InputSource source(BatchIngestor ingestor, RunControl run, Aws aws) {
+            if (uri.startsWith("file:")) {
+                return new FolderSource(ingestor, run, Path.of(uri.substring("file:".length())), done, error,
+                        settleMillis, polling);
+            }
+            if (uri.startsWith("s3://")) {
+                String path = uri.substring("s3://".length());
+                int slash = path.indexOf('/');
+                return new BucketSource(ingestor, run, aws.s3(), slash < 0 ? path : path.substring(0, slash),
+                        slash < 0 ? "" : path.substring(slash + 1), s3DonePrefix, s3ErrorPrefix, polling);
+            }
+            return new EventQueueSource(ingestor, run, aws.s3(), aws.sqs(), uri.substring("sqs://".length()),
+                    deadLetterQueue, maxReceives, s3ErrorPrefix, once, polling);
+        }
+    }
+
+    /** {@code sora.provider} and its settings; the simulator's are read only when it is the provider. */
+    private record ProviderSettings(String name, String baseUrl, String authHeader, String apiKey,
+                                    Map<String, String> modelMap, int simulatorPort, SimulatorSettings simulator) {
+
+        static ProviderSettings read(Settings s) {
+            String name = s.text("sora.provider");
+            Map<String, String> modelMap = s.map("sora.openai.model-map");
+            switch (name) {
+                case "simulator" -> {
+                    return new ProviderSettings(name, null, "Authorization", "simulator", modelMap,
+                            s.integer("sora.simulator.port", 0, 65535), simulatorSettings(s));
+                }
+                case "openai" -> {
+                    String key = s.text("sora.openai.api-key", "");
+                    if (key.isEmpty()) {
+                        throw new Settings.SettingException("sora.openai.api-key", "is empty: set OPENAI_API_KEY");
+                    }
+                    Redactor.addSecret(key);
+                    String header = s.text("sora.openai.auth-header");
+                    if (!header.equalsIgnoreCase("authorization") && !header.equalsIgnoreCase("api-key")) {
+                        throw new Settings.SettingException("sora.openai.auth-header", "must be Authorization or api-key");
+                    }
+                    String baseUrl = s.text("sora.openai.base-url");
+                    if (!baseUrl.startsWith("https://") && !baseUrl.startsWith("http://")) {
+                        throw new Settings.SettingException("sora.openai.base-url",
+                                "must be an http:// or https:// URL, got '" + baseUrl + "'");
+                    }
+                    return new ProviderSettings(name, baseUrl, header, key, modelMap, 0, null);
+                }
+                default -> throw new Settings.SettingException("sora.provider",
+                        "must be simulator or openai, got '" + name + "'");
+            }
+        }
+
+        private static SimulatorSettings simulatorSettings(Settings s) {
+            long min = s.millis("sora.simulator.generation-min");
+            long max = s.millis("sora.simulator.generation-max");
+            s.ordered("sora.simulator.generation-min", min, "sora.simulator.generation-max", max);
+            String blocked = s.text("sora.simulator.blocked-word", "");
+            return new SimulatorSettings()
+                    .generationTime(Duration.ofMillis(min), Duration.ofMillis(max))
+                    .createsPerMinute(s.integer("sora.simulator.creates-per-minute", 0))
+                    .createsBurst(s.integer("sora.simulator.creates-burst", 0))
+                    .maxInFlight(s.integer("sora.simulator.max-in-flight", 0))
+                    .serverErrorShare(s.decimal("sora.simulator.server-error-share", 0, 1))
+                    .dropShare(s.decimal("sora.simulator.drop-share", 0, 1))
+                    .lostResponseShare(s.decimal("sora.simulator.lost-response-share", 0, 1))
+                    .failureShare(s.decimal("sora.simulator.failure-share", 0, 1))
+                    .contentExpiry(Duration.ofMillis(s.millis("sora.simulator.content-expiry")))
+                    .largeVideoBytes(s.wholeNumber("sora.simulator.video-bytes", 0))
+                    .blockedWord(blocked.isEmpty() ? null : blocked);
+        }
+    }
+
+    private static VideoProvider provider(CamelContext camel, ProviderSettings p, InputReferences references)
+            throws Exception {
+        if (p.simulator() != null) {
+            SimulatorServer simulator = new SimulatorServer(p.simulatorPort(), p.simulator()).start();
+            camel.addService(closing(simulator::close));
+            camel.getRegistry().bind("simulator", simulator);
+            return new OpenAiVideoProvider(camel, "simulator", simulator.baseUrl(), p.authHeader(), p.apiKey(),
+                    p.modelMap(), references);
+        }
+        return new OpenAiVideoProvider(camel, p.name(), p.baseUrl(), p.authHeader(), p.apiKey(), p.modelMap(),
+                references);
     }
 
     /** The S3 and SQS clients, built on first use and bound as s3Client / sqsClient for the Camel components. */
@@ -194,70 +351,21 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
     }
 
-    private static VideoProvider provider(CamelContext camel, Settings s, InputReferences references) throws Exception {
-        String provider = s.text("sora.provider");
-        switch (provider) {
-            case "simulator" -> {
-                SimulatorServer simulator = new SimulatorServer(s.integer("sora.simulator.port", 0), simulatorSettings(s)).start();
-                camel.addService(closing(simulator::close));
-                camel.getRegistry().bind("simulator", simulator);
-                return new OpenAiVideoProvider(camel, "simulator", simulator.baseUrl(), "Authorization", "simulator",
-                        s.map("sora.openai.model-map"), references);
-            }
-            case "openai" -> {
-                String key = s.text("sora.openai.api-key", "");
-                if (key.isEmpty()) {
-                    throw new Settings.SettingException("sora.openai.api-key", "is empty: set OPENAI_API_KEY");
-                }
-                Redactor.addSecret(key);
-                String header = s.text("sora.openai.auth-header");
-                if (!header.equalsIgnoreCase("authorization") && !header.equalsIgnoreCase("api-key")) {
-                    throw new Settings.SettingException("sora.openai.auth-header", "must be Authorization or api-key");
-                }
-                return new OpenAiVideoProvider(camel, "openai", s.text("sora.openai.base-url"), header, key,
-                        s.map("sora.openai.model-map"), references);
-            }
-            default -> throw new Settings.SettingException("sora.provider", "must be simulator or openai, got '" + provider + "'");
-        }
-    }
-
-    private static SimulatorSettings simulatorSettings(Settings s) {
-        return new SimulatorSettings()
-                .generationTime(Duration.ofMillis(s.millis("sora.simulator.generation-min")),
-                        Duration.ofMillis(s.millis("sora.simulator.generation-max")))
-                .createsPerMinute(s.integer("sora.simulator.creates-per-minute", 0))
-                .createsBurst(s.integer("sora.simulator.creates-burst", 0))
-                .maxInFlight(s.integer("sora.simulator.max-in-flight", 0))
-                .serverErrorShare(s.decimal("sora.simulator.server-error-share", 0, 1))
-                .dropShare(s.decimal("sora.simulator.drop-share", 0, 1))
-                .lostResponseShare(s.decimal("sora.simulator.lost-response-share", 0, 1))
-                .failureShare(s.decimal("sora.simulator.failure-share", 0, 1))
-                .contentExpiry(Duration.ofMillis(s.millis("sora.simulator.content-expiry")))
-                .largeVideoBytes(s.wholeNumber("sora.simulator.video-bytes", 0))
-                .blockedWord(s.text("sora.simulator.blocked-word", "").isEmpty() ? null : s.text("sora.simulator.blocked-word"));
-    }
-
-    /** Reads {@code sora.output}: file:<folder> or s3://<bucket>/<prefix>. */
-    private static OutputStore output(CamelContext camel, Settings s, Aws aws) {
-        String output = s.text("sora.output");
+    /** {@code sora.output}: file:<folder> or s3://<bucket>/<prefix> (checked above). */
+    private static OutputStore output(CamelContext camel, String output, int partSizeMb, Path tempDir, Aws aws) {
         if (output.startsWith("file:")) {
             return new FolderOutputStore(Path.of(output.substring("file:".length())));
         }
-        if (output.startsWith("s3://") && output.length() > "s3://".length()) {
-            aws.s3(); // binds the client the aws2-s3 producer looks up
-            return BucketOutputStore.forUri(camel.createProducerTemplate(), output,
-                    s.integer("sora.output.s3.part-size-mb", BucketOutputStore.MIN_PART_SIZE_MB),
-                    Path.of(s.text("sora.data-dir"), "tmp"));
+        aws.s3(); // binds the client the aws2-s3 producer looks up
+        try {
+            return BucketOutputStore.forUri(camel.createProducerTemplate(), output, partSizeMb, tempDir);
+        } catch (IllegalArgumentException e) {
+            throw new Settings.SettingException("sora.output", e.getMessage());
         }
-        throw new Settings.SettingException("sora.output",
-                "must be file:<folder> or s3://<bucket>/<prefix>, got '" + output + "'");
     }
 
     private static ReferencePolicy referencePolicy(Settings s) {
-        int maxMb = s.integer("sora.input-reference.max-mb", 1);
-        if (maxMb > MAX_REFERENCE_MB) {
-            throw new Settings.SettingException("sora.input-reference.max-mb", "must be at most " + MAX_REFERENCE_MB);
-        }
+        int maxMb = s.integer("sora.input-reference.max-mb", 1, MAX_REFERENCE_MB);
         try {
             return new ReferencePolicy(Set.copyOf(s.list("sora.input-reference.allow-urls")),
                     Set.copyOf(s.list("sora.input-reference.allow-buckets")), maxMb * 1024 * 1024);

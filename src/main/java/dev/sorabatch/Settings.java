@@ -1,5 +1,6 @@
 package dev.sorabatch;
 
+import java.text.ParseException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,11 +10,13 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import org.apache.camel.util.TimeUtils;
+import org.quartz.CronExpression;
 
 /**
  * Typed view of the {@code sora.*} settings (config/application.properties, overridable by environment variables
- * such as {@code SORA_MAX_IN_FLIGHT} and by system properties). Every value is checked here, at start-up, so a
- * bad setting stops the run with a message naming it instead of failing later mid-batch.
+ * such as {@code SORA_MAX_IN_FLIGHT} and by system properties). Every value is checked against its bounds as it is
+ * read, and {@link PipelineConfiguration} reads them all before it opens or starts anything, so a bad setting
+ * stops the run with one line naming it instead of failing later mid-batch.
  */
 public final class Settings {
 
@@ -33,9 +36,13 @@ public final class Settings {
     }
 
     public int integer(String key, int min) {
+        return integer(key, min, Integer.MAX_VALUE);
+    }
+
+    public int integer(String key, int min, int max) {
         long value = wholeNumber(key, min);
-        if (value > Integer.MAX_VALUE) {
-            throw new SettingException(key, "must be at most " + Integer.MAX_VALUE + ", got " + value);
+        if (value > max) {
+            throw new SettingException(key, "must be at most " + max + ", got " + value);
         }
         return (int) value;
     }
@@ -68,15 +75,45 @@ public final class Settings {
 
     /** A duration in Camel's notation: {@code 250} (milliseconds), {@code 2s}, {@code 5m}, {@code 1h30m}. */
     public long millis(String key) {
+        return millis(key, 0);
+    }
+
+    /** A duration of at least {@code minMillis}. */
+    public long millis(String key, long minMillis) {
         String raw = text(key);
+        long value;
         try {
-            long value = TimeUtils.toMilliSeconds(raw);
-            if (value < 0) {
-                throw new SettingException(key, "must not be negative, got " + raw);
-            }
-            return value;
-        } catch (IllegalArgumentException e) {
+            value = TimeUtils.toMilliSeconds(raw);
+        } catch (RuntimeException e) { // Camel's parser throws more than IllegalArgumentException on some input
             throw new SettingException(key, "must be a duration such as 500, 2s, 5m or 1h, got '" + raw + "'");
+        }
+        if (value < minMillis) {
+            throw new SettingException(key, minMillis == 0 ? "must not be negative, got " + raw
+                    : minMillis == 1 ? "must be above 0, got " + raw : "must be at least " + minMillis + " ms, got " + raw);
+        }
+        return value;
+    }
+
+    /** Two settings that bound a range: {@code low} may not be above {@code high}. */
+    public void ordered(String lowKey, long low, String highKey, long high) {
+        if (low > high) {
+            throw new SettingException(lowKey, "(" + text(lowKey) + ") must not be above " + highKey + " ("
+                    + text(highKey) + ")");
+        }
+    }
+
+    /** A Quartz cron expression, or empty for none; checked with Quartz's own parser. */
+    public String cron(String key) {
+        String raw = text(key, "");
+        if (raw.isEmpty()) {
+            return raw;
+        }
+        try {
+            new CronExpression(raw);
+            return raw;
+        } catch (ParseException | RuntimeException e) {
+            throw new SettingException(key, "must be a Quartz cron expression (seconds minutes hours day-of-month "
+                    + "month day-of-week, e.g. 0 0/5 1-5 * * ?), got '" + raw + "': " + e.getMessage());
         }
     }
 

@@ -25,6 +25,13 @@ public final class ChildPipeline {
     /** @param jvmOptions further JVM options, before the settings, e.g. a GC log or a profiler */
     public static Process start(Path jar, Path workDir, String maxHeap, List<String> jvmOptions,
                                 Map<String, String> settings, Path log) throws IOException {
+        return start(jar, workDir, maxHeap, jvmOptions, settings, Map.of(), log);
+    }
+
+    /** @param environment variables added to the child's environment, e.g. {@code SORA_POLL_MAX_INTERVAL} */
+    public static Process start(Path jar, Path workDir, String maxHeap, List<String> jvmOptions,
+                                Map<String, String> settings, Map<String, String> environment, Path log)
+            throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + maxHeap));
         command.addAll(jvmOptions);
@@ -34,6 +41,7 @@ public final class ChildPipeline {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().remove("OPENAI_API_KEY");
         pb.environment().remove("OPENAI_BASE_URL");
+        pb.environment().putAll(environment);
         return pb.start();
     }
 }

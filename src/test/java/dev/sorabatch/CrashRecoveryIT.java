@@ -6,24 +6,30 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.sorabatch.provider.simulator.SimulatorServer;
 import dev.sorabatch.provider.simulator.SimulatorSettings;
 import dev.sorabatch.provider.simulator.SimulatorStats;
 
 /**
- * The packaged pipeline is killed with SIGKILL at random moments while it works through a 50-item batch, and
+ * The packaged pipeline is killed with SIGKILL at random moments while it works through a 40-item batch, and
  * restarted each time. The provider (simulator) lives in this JVM and outlives every crash, as a real one would.
+ * It runs on the default store URL and on one a user would write (no WRITE_DELAY): on both, every item is created
+ * exactly once.
  */
 class CrashRecoveryIT {
+
+    private static final int ITEMS = 40;
 
     private static long started(Path log) throws java.io.IOException {
         if (!Files.exists(log)) {
@@ -34,14 +40,16 @@ class CrashRecoveryIT {
         }
     }
 
-    @Test
-    void killedRepeatedlyMidBatchItStillFinishesEveryItemWithoutPayingTwice(@TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "store URL: {0}")
+    @ValueSource(strings = {"default", "jdbc:h2:file:<dir>/jobs"})
+    void killedRepeatedlyMidBatchItStillFinishesEveryItemWithOneCreateEach(String storeUrl, @TempDir Path dir)
+            throws Exception {
         SimulatorSettings sim = new SimulatorSettings().generationTime(Duration.ofMillis(500), Duration.ofSeconds(2))
                 .lostResponseShare(0.05);
         try (SimulatorServer simulator = new SimulatorServer(0, sim).start()) {
             Path inbox = Files.createDirectories(dir.resolve("data/inbox"));
-            Files.writeString(inbox.resolve("crash.csv"), ProviderFaultsTest.prompts(50, "A kite festival on a beach"));
-            Map<String, String> settings = Map.ofEntries(
+            Files.writeString(inbox.resolve("crash.csv"), ProviderFaultsTest.prompts(ITEMS, "A kite festival on a beach"));
+            Map<String, String> settings = new HashMap<>(Map.ofEntries(
                     Map.entry("sora.provider", "openai"),
                     Map.entry("sora.openai.base-url", simulator.baseUrl()),
                     Map.entry("sora.openai.api-key", "test-key"),
@@ -52,25 +60,36 @@ class CrashRecoveryIT {
                     Map.entry("sora.poll.min-interval", "200"),
                     Map.entry("sora.poll.initial-interval", "500"),
                     Map.entry("sora.workers.lease", "5s"),
-                    Map.entry("camel.component.http.response-timeout", "3000"));
-            Path log = Files.createDirectories(Path.of("target")).resolve("crash-recovery-it.log");
+                    Map.entry("camel.component.http.response-timeout", "3000")));
+            if (!storeUrl.equals("default")) {
+                settings.put("sora.store.url", storeUrl.replace("<dir>", dir.toAbsolutePath().toString()));
+            }
+            Path log = Files.createDirectories(Path.of("target"))
+                    .resolve("crash-recovery-it-" + (storeUrl.equals("default") ? "default" : "user") + ".log");
             Files.deleteIfExists(log);
             Random random = new Random(20261125);
             Path done = dir.resolve("data/done/crash.csv");
-            for (int kill = 1; kill <= 6; kill++) {
+            for (int kill = 1; kill <= 5; kill++) {
                 long startedBefore = started(log);
                 Process child = ChildPipeline.start(dir, settings, log);
-                await().atMost(Duration.ofSeconds(60)).until(() -> started(log) > startedBefore);
-                Thread.sleep(random.nextInt(4000)); // a random moment of work: the crash point is the variable here
-                child.destroyForcibly(); // SIGKILL: no shutdown hook, no clean close
+                try {
+                    await().atMost(Duration.ofSeconds(60)).until(() -> started(log) > startedBefore);
+                    Thread.sleep(random.nextInt(3000)); // a random moment of work: the crash point is the variable
+                } finally {
+                    child.destroyForcibly(); // SIGKILL: no shutdown hook, no clean close
+                }
                 assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
                 assertThat(Files.exists(inbox.resolve("crash.csv")) || Files.exists(done))
                         .as("input file after kill %d", kill).isTrue();
             }
-            java.util.HashMap<String, String> finalRun = new java.util.HashMap<>(settings);
+            Map<String, String> finalRun = new HashMap<>(settings);
             finalRun.put("sora.once", "true");
             Process finisher = ChildPipeline.start(dir, finalRun, log);
-            assertThat(finisher.waitFor(3, TimeUnit.MINUTES)).as("final run exits").isTrue();
+            try {
+                assertThat(finisher.waitFor(3, TimeUnit.MINUTES)).as("final run exits").isTrue();
+            } finally {
+                finisher.destroyForcibly();
+            }
             assertThat(finisher.exitValue()).as("exit code (log: %s)", log).isIn(0, 3);
 
             Path outbox = dir.resolve("data/outbox");
@@ -79,11 +98,12 @@ class CrashRecoveryIT {
             }
             JsonNode manifest = Pipeline.JSON.readTree(outbox.resolve("crash/manifest.json").toFile());
             JsonNode counts = manifest.path("counts");
-            assertThat(counts.path("total").asInt()).isEqualTo(50);
-            assertThat(counts.path("stored").asInt() + counts.path("uncertain").asInt()).isEqualTo(50);
+            assertThat(counts.path("total").asInt()).isEqualTo(ITEMS);
+            assertThat(counts.path("stored").asInt()).as("stored (log: %s)", log).isEqualTo(ITEMS);
             SimulatorStats stats = simulator.stats();
-            assertThat(stats.jobsPerPrompt().values()).as("creates per item").allMatch(n -> n <= 1);
-            assertThat(stats.jobsCreated()).isLessThanOrEqualTo(50);
+            assertThat(stats.jobsPerPrompt()).as("prompts created").hasSize(ITEMS);
+            assertThat(stats.jobsPerPrompt().values()).as("creates per item (log: %s)", log).allMatch(n -> n == 1);
+            assertThat(stats.jobsCreated()).isEqualTo(ITEMS);
             assertThat(done).exists();
             await().atMost(Duration.ofSeconds(1)).until(() -> !Files.exists(inbox.resolve("crash.csv")));
         }

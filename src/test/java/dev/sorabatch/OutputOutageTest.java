@@ -13,9 +13,13 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import dev.sorabatch.aws.S3Server;
+import dev.sorabatch.output.BucketOutputStore;
 import dev.sorabatch.aws.TestAws;
 
-/** An output bucket that is unavailable for a while: uploads are retried with backoff and nothing is lost. */
+/**
+ * An output bucket that goes away after the start-up check and comes back: uploads are retried with backoff and
+ * nothing is lost.
+ */
 class OutputOutageTest {
 
     @TempDir
@@ -23,25 +27,30 @@ class OutputOutageTest {
 
     @Test
     void videosAreStoredOnceTheOutputComesBack() throws Exception {
-        try (S3Server server = S3Server.inMemory().start(); S3Client s3 = TestAws.clients(server, null).s3();
-             Pipeline pipeline = Pipeline.start(dir, Map.of(
-                     "sora.output", "s3://late-bucket/out",
-                     "sora.aws.s3.endpoint", server.endpoint(),
-                     "sora.aws.s3.path-style", "true"))) {
-            pipeline.drop("outage.csv", "id,prompt\r\na,A storm over the sea\r\nb,A calm after the storm\r\n");
-
-            // the bucket does not exist yet: wait until uploads have failed repeatedly
-            await().atMost(Duration.ofSeconds(60)).until(() -> pipeline.simulator().stats().downloads("video") >= 4);
+        try (S3Server server = S3Server.inMemory().start(); S3Client s3 = TestAws.clients(server, null).s3()) {
             s3.createBucket(b -> b.bucket("late-bucket"));
+            try (Pipeline pipeline = Pipeline.start(dir, Map.of(
+                    "sora.output", "s3://late-bucket/out",
+                    "sora.aws.s3.endpoint", server.endpoint(),
+                    "sora.aws.s3.path-style", "true"))) {
+                // the start-up check has written to the bucket; now it goes away
+                s3.deleteObject(b -> b.bucket("late-bucket").key("out/" + BucketOutputStore.CHECK_OBJECT));
+                s3.deleteBucket(b -> b.bucket("late-bucket"));
+                pipeline.drop("outage.csv", "id,prompt\r\na,A storm over the sea\r\nb,A calm after the storm\r\n");
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> s3.listObjectsV2(b -> b.bucket("late-bucket")
-                    .prefix("out/outage/manifest.json")).keyCount() == 1);
-            JsonNode manifest = Pipeline.JSON.readTree(s3.getObjectAsBytes(b -> b.bucket("late-bucket")
-                    .key("out/outage/manifest.json")).asByteArray());
-            assertThat(manifest.path("counts").path("stored").asInt()).isEqualTo(2);
-            assertThat(manifest.path("items")).allSatisfy(item ->
-                    assertThat(item.path("attempts").asInt()).as("one create per item").isEqualTo(1));
-            assertThat(pipeline.simulator().stats().jobsCreated()).isEqualTo(2);
+                // no bucket: wait until uploads have failed repeatedly
+                await().atMost(Duration.ofSeconds(60)).until(() -> pipeline.simulator().stats().downloads("video") >= 4);
+                s3.createBucket(b -> b.bucket("late-bucket"));
+
+                await().atMost(Duration.ofSeconds(60)).until(() -> s3.listObjectsV2(b -> b.bucket("late-bucket")
+                        .prefix("out/outage/manifest.json")).keyCount() == 1);
+                JsonNode manifest = Pipeline.JSON.readTree(s3.getObjectAsBytes(b -> b.bucket("late-bucket")
+                        .key("out/outage/manifest.json")).asByteArray());
+                assertThat(manifest.path("counts").path("stored").asInt()).isEqualTo(2);
+                assertThat(manifest.path("items")).allSatisfy(item ->
+                        assertThat(item.path("attempts").asInt()).as("one create per item").isEqualTo(1));
+                assertThat(pipeline.simulator().stats().jobsCreated()).isEqualTo(2);
+            }
         }
     }
 }

@@ -7,15 +7,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.main.Main;
 
 import dev.sorabatch.provider.simulator.SimulatorServer;
+import dev.sorabatch.store.Batch;
+import dev.sorabatch.store.Item;
 import dev.sorabatch.store.JobStore;
 
 /** The whole pipeline in this JVM, on its own folders and H2 store under {@code dir}, with the built-in simulator. */
@@ -53,8 +59,7 @@ final class Pipeline implements AutoCloseable {
         props.put("sora.reconcile.settle-time", "200");
         props.put("sora.progress.interval", "2s");
         props.putAll(overrides);
-        Main main = new Main(Application.class);
-        main.setDefaultPropertyPlaceholderLocation(Application.SETTINGS);
+        Main main = Application.newMain();
         props.forEach(main::addOverrideProperty);
         main.start();
         return new Pipeline(dir, main);
@@ -70,6 +75,16 @@ final class Pipeline implements AutoCloseable {
 
     JobStore store() {
         return main.getCamelContext().getRegistry().lookupByNameAndType("jobStore", JobStore.class);
+    }
+
+    /** The batch's items as the store has them now; none before the batch is committed. */
+    List<Item> items(String batch) throws SQLException {
+        List<Item> items = new ArrayList<>();
+        Optional<Batch> b = store().findBatch(batch);
+        if (b.isPresent()) {
+            store().forEachItem(b.get().id(), items::add);
+        }
+        return items;
     }
 
     Path inbox() {

@@ -19,6 +19,8 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.aws2.s3.AWS2S3Constants;
 
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Output to an S3 bucket ({@code sora.output=s3://bucket/prefix}): objects go to
@@ -30,7 +32,7 @@ import software.amazon.awssdk.core.exception.SdkException;
  * way), and one of unknown length is first spooled to a file in {@code tempDir}. Either way the heap holds at most
  * the SDK's buffers, never the object.
  *
- * <p>The {@link software.amazon.awssdk.services.s3.S3Client} is the registry bean {@value #CLIENT_BEAN}. Every
+ * <p>The {@link S3Client} is the registry bean {@value #CLIENT_BEAN}. Every
  * failure to store (no such bucket, server down, 5xx, a body shorter than declared) is an {@link IOException}, for
  * the caller's retry. The SDK retries a failed request itself only when it can re-send the body: always from a
  * spool file, and from a streamed body only if no more than 128 KiB of it had gone out.
@@ -39,6 +41,9 @@ public class BucketOutputStore implements OutputStore {
 
     /** Registry name of the S3Client the producer uses. */
     public static final String CLIENT_BEAN = "s3Client";
+
+    /** Written by {@link #check()} at start-up. */
+    public static final String CHECK_OBJECT = ".sora-batch-write-check";
 
     /** S3's smallest part size (all parts but the last). */
     public static final int MIN_PART_SIZE_MB = 5;
@@ -95,6 +100,24 @@ public class BucketOutputStore implements OutputStore {
     @Override
     public String location(String batch, String relativePath) {
         return "s3://" + bucket + "/" + key(batch, relativePath);
+    }
+
+    /**
+     * Writes an empty object {@value #CHECK_OBJECT} under the prefix, as every later write will be made: this proves
+     * the endpoint is reachable, the bucket exists and the credentials may put objects in it (a HEAD of the bucket
+     * would need s3:ListBucket, which a write-only identity lacks). The object is left in place: deleting it would
+     * need a permission the pipeline otherwise never uses.
+     */
+    @Override
+    public void check() throws IOException {
+        String key = prefix.isEmpty() ? CHECK_OBJECT : prefix + "/" + CHECK_OBJECT;
+        // the client itself, not the producer: this runs at start-up, before Camel has started any endpoint
+        S3Client s3 = producer.getCamelContext().getRegistry().lookupByNameAndType(CLIENT_BEAN, S3Client.class);
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(key).contentType("text/plain"), RequestBody.empty());
+        } catch (SdkException e) {
+            throw failed(key, e);
+        }
     }
 
     private StoredObject streamed(String key, String relativePath, InputStream body, long length, String contentType)

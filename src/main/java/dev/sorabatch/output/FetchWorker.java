@@ -2,6 +2,7 @@ package dev.sorabatch.output;
 
 import java.io.IOException;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,14 +22,21 @@ import dev.sorabatch.store.JobStore;
 /**
  * Fetches finished jobs as soon as they complete (content links expire about an hour later) and streams the
  * video and its thumbnail to the output: {@code videos/<key>.mp4}, {@code thumbnails/<key>.<webp|jpg>}.
+ * <p>
+ * Downloads and output writes are free and idempotent, so they are retried on the short backoff of free calls,
+ * never later than the content's expiry. A failed write is logged at WARN with its cause, and an item that ends
+ * without its video keeps the last failure in its error, so "expired" never hides a full disk.
  */
 public class FetchWorker {
 
     private static final Logger LOG = LoggerFactory.getLogger(FetchWorker.class);
+    /** The last retry of a download is made this long before the content's expiry. */
+    private static final long LAST_CHANCE_MILLIS = 1000;
 
     private final JobStore store;
     private final VideoProvider provider;
     private final OutputStore output;
+    /** Backoff of free calls. */
     private final RetryPolicy retry;
     private final RunControl run;
     private final boolean thumbnails;
@@ -57,7 +65,7 @@ public class FetchWorker {
     public void fetch(Item item) throws SQLException {
         if (expired(item)) {
             store.finish(item.id(), ItemState.COMPLETED, ItemState.EXPIRED, "content_expired",
-                    "the provider's content expired before it could be fetched");
+                    withLastFailure(item, "the provider's content expired before it could be stored"));
             return;
         }
         String batch = batchNames.computeIfAbsent(item.batchId(), this::batchName);
@@ -72,15 +80,24 @@ public class FetchWorker {
             String code = e.code();
             switch (e.kind()) {
                 case NOT_FOUND -> store.finish(item.id(), ItemState.COMPLETED, ItemState.EXPIRED, code,
-                        e.error() == null ? "the content is gone" : e.error().message());
+                        withLastFailure(item, e.error() == null ? "the content is gone" : e.error().message()));
                 case AUTH -> {
                     store.reschedule(item.id(), ItemState.COMPLETED, store.now(), code, e.getMessage());
                     run.credentialsRefused(e);
                 }
-                default -> retryLater(item, code, e.getMessage(), e);
+                default -> {
+                    long next = nextTry(item, e.retryAfter());
+                    LOG.info("Download of {}/{} failed ({}); trying again in {} ms", batch, item.itemKey(),
+                            e.getMessage(), next - store.now());
+                    store.reschedule(item.id(), ItemState.COMPLETED, next, code, e.getMessage());
+                }
             }
         } catch (IOException e) {
-            retryLater(item, "output_failed", e.toString(), e);
+            String cause = OutputStore.describe(e);
+            long next = nextTry(item, null);
+            LOG.warn("Could not store {}/{} (failure {}): {}; trying again in {} ms", batch, item.itemKey(),
+                    item.failures() + 1, cause, next - store.now());
+            store.reschedule(item.id(), ItemState.COMPLETED, next, "output_failed", cause);
         }
     }
 
@@ -99,10 +116,23 @@ public class FetchWorker {
         }
     }
 
-    private void retryLater(Item item, String code, String message, Exception e) throws SQLException {
-        LOG.debug("Fetch of {} failed, will retry", item.itemKey(), e);
-        store.reschedule(item.id(), ItemState.COMPLETED, store.now() + retry.delayMillis(item.failures() + 1, null),
-                code, message);
+    /**
+     * The next try on the free backoff, but never past the content's expiry: a backoff that would reach beyond it
+     * is cut to one last try just before it, and after that the item is due when the content expires (and ends).
+     */
+    private long nextTry(Item item, Duration retryAfter) {
+        long now = store.now();
+        long next = now + retry.delayMillis(item.failures() + 1, retryAfter);
+        if (item.expiresAt() == null) {
+            return next;
+        }
+        long lastChance = item.expiresAt() - LAST_CHANCE_MILLIS;
+        return next <= lastChance ? next : lastChance > now ? lastChance : item.expiresAt();
+    }
+
+    /** The reason an item ends without its video, with what went wrong before, if anything did. */
+    static String withLastFailure(Item item, String reason) {
+        return item.errorMessage() == null ? reason : reason + "; last failure: " + item.errorMessage();
     }
 
     private boolean expired(Item item) {

@@ -40,6 +40,11 @@ public class FolderOutputStore implements OutputStore {
     }
 
     @Override
+    public void check() throws IOException {
+        WritableFolder.check(root);
+    }
+
+    @Override
     public String location(String batch, String relativePath) {
         return resolve(batch, relativePath).toString();
     }

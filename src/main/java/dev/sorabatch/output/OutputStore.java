@@ -23,4 +23,24 @@ public interface OutputStore {
 
     /** A human-readable location for logs, e.g. the absolute folder of a batch. */
     String location(String batch, String relativePath);
+
+    /**
+     * Proves at start-up that objects can be stored here (creating a missing folder), so that a read-only, full or
+     * misspelt output stops the start with the reason instead of failing every video later.
+     *
+     * @throws IOException saying where and why nothing can be stored
+     */
+    void check() throws IOException;
+
+    /**
+     * A failure to store as a user can act on it: "No space left on device", or with its type where that says
+     * more than the message ("AccessDeniedException: /out/b/videos/x.mp4").
+     */
+    static String describe(Exception e) {
+        String message = e.getMessage();
+        if (message == null) {
+            return e.getClass().getSimpleName();
+        }
+        return e.getClass() == IOException.class ? message : e.getClass().getSimpleName() + ": " + message;
+    }
 }

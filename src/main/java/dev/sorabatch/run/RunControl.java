@@ -17,7 +17,7 @@ import dev.sorabatch.store.JobStore;
 
 /**
  * Service or once mode, and the process exit code: 0 every item stored, 3 finished with items not stored (or a
- * file set aside), 1 could not run (bad settings, credentials refused).
+ * file set aside, or a manifest that could not be written), 1 could not run (bad settings, credentials refused).
  */
 public class RunControl {
 
@@ -64,7 +64,11 @@ public class RunControl {
             LOG.warn("The provider could not be reached yet ({}); the workers will keep trying", e.getMessage());
         }
         EXIT.set(EXIT_OK);
-        LOG.info(once ? "Running once: taking what is in the source now, then exiting" : "Watching the source");
+        String since = ProcessHandle.current().info().startInstant()
+                .map(t -> String.format(" (started in %.2f s)", (System.currentTimeMillis() - t.toEpochMilli()) / 1000.0))
+                .orElse("");
+        LOG.info(once ? "Running once: taking what is in the source now, then exiting{}" : "Watching the source{}",
+                since);
     }
 
     public boolean once() {
@@ -103,11 +107,19 @@ public class RunControl {
         }
         List<Batch> batches = store.batchesFinishedSince(startedAt);
         boolean allStored = filesSetAside.get() == 0;
+        int noManifest = 0;
         for (Batch b : batches) {
+            if (b.finalizeFailed()) {
+                LOG.error("Once mode: batch {} has no manifest: {}", b.name(), b.finalizeError());
+                noManifest++;
+                allStored = false;
+                continue;
+            }
             BatchCounts counts = store.counts(b.id());
             allStored &= counts.get(ItemState.STORED) == counts.total();
         }
-        LOG.info("Once mode: {} batch(es) finalized, {} file(s) set aside; exiting", batches.size(), filesSetAside.get());
+        LOG.info("Once mode: {} batch(es) finalized, {} without a manifest, {} file(s) set aside; exiting",
+                batches.size() - noManifest, noManifest, filesSetAside.get());
         stop(allStored ? EXIT_OK : EXIT_INCOMPLETE);
     }
 

@@ -5,6 +5,7 @@ import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -39,9 +41,33 @@ public class JobStore {
     private static final String NON_TERMINAL = "('PENDING','SUBMITTING','SUBMITTED','COMPLETED')";
     private static final int DELETE_CHUNK = 5000;
 
+    /** Versions of the migrations in {@code db/migration}: when the store has exactly these, Flyway is not run. */
+    static final List<String> SCHEMA_VERSIONS = List.of("1", "2", "3", "4");
+
+    /*
+     * The claim queries. Each repeats its equality columns in the ORDER BY, so H2 walks the matching index in order
+     * and reads only the rows it returns (V3 migration); PostgreSQL needs no such help but takes it.
+     */
+    /** The due PENDING items of one batch, oldest due first. */
+    static final String DUE_PENDING_OF_BATCH = "select " + ITEM_COLUMNS + " from item where batch_id = ? "
+            + "and state = 'PENDING' and next_attempt_at <= ? order by batch_id, state, next_attempt_at, id "
+            + "fetch first ? rows only";
+    /** The due items in one state, oldest due first. */
+    static final String DUE_IN_STATE = "select " + ITEM_COLUMNS + " from item where state = ? and next_attempt_at <= ? "
+            + "order by state, next_attempt_at, id fetch first ? rows only";
+    /**
+     * The due COMPLETED items, those whose content expires soonest first. Only due rows are read (the index range
+     * on state and next_attempt_at), and there are few: a completed job is fetched at once.
+     */
+    static final String DUE_FOR_FETCH = "select " + ITEM_COLUMNS + " from item where state = 'COMPLETED' "
+            + "and next_attempt_at <= ? order by case when expires_at is null then 1 else 0 end, expires_at, "
+            + "next_attempt_at, id fetch first ? rows only";
+
     private final DataSource dataSource;
     private final Clock clock;
     private final GroupCommit writes;
+    /** The batch a create was last claimed for: the next claim starts with the open batch after it. */
+    private final AtomicLong submitCursor = new AtomicLong();
 
     public JobStore(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
@@ -49,8 +75,32 @@ public class JobStore {
         this.writes = new GroupCommit(dataSource);
     }
 
+    /**
+     * Brings the schema up to date. A store that already has every migration is left alone without starting
+     * Flyway, whose class loading and scan of the jar cost about half a second of every start.
+     */
     public void migrate() {
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        if (!schemaCurrent()) {
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        }
+    }
+
+    /** Whether Flyway's history records exactly the migrations this build has, all successful. */
+    boolean schemaCurrent() {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select \"version\", \"success\" from \"flyway_schema_history\" "
+                     + "where \"version\" is not null")) { // Flyway quotes its lower-case names
+            Set<String> applied = new HashSet<>();
+            while (rs.next()) {
+                if (!rs.getBoolean(2)) {
+                    return false; // a failed migration: Flyway reports it
+                }
+                applied.add(rs.getString(1));
+            }
+            return applied.equals(Set.copyOf(SCHEMA_VERSIONS));
+        } catch (SQLException e) {
+            return false; // no history yet
+        }
     }
 
     public long now() {
@@ -147,10 +197,15 @@ public class JobStore {
      * Claims due PENDING items for a create: each moves to SUBMITTING with one more attempt counted and a lease
      * that, once expired, hands the item to reconciliation. The claim is committed before this returns, so before
      * any create is sent. The claimed items are returned as they now are in the store, without reading them again.
+     * <p>
+     * Batches share the creates round-robin: only OPEN batches are served (never one still being written), the
+     * claim is split evenly over those with due items, and each claim starts with the batch after the one served
+     * last. A small batch dropped behind a huge one gets its creates at once, and its cost is one index probe per
+     * open batch, whatever the number of rows waiting.
      */
     public List<Item> claimForSubmit(int limit, long leaseMillis, String owner) throws SQLException {
         long now = now();
-        return claim(ItemState.PENDING, limit, owner, "update item set state = 'SUBMITTING', lease_owner = ?, "
+        return claim(c -> duePendingRoundRobin(c, now, limit), owner, "update item set state = 'SUBMITTING', lease_owner = ?, "
                 + "submitting_at = ?, attempts = attempts + 1, next_attempt_at = ? "
                 + "where id = ? and state = 'PENDING' and next_attempt_at + 0 = ?", (ps, item) -> {
                     ps.setString(1, owner);
@@ -158,24 +213,33 @@ public class JobStore {
                     ps.setLong(3, now + leaseMillis);
                     ps.setLong(4, item.id());
                     ps.setLong(5, item.nextAttemptAt());
-                }, item -> submitting(item, now, now + leaseMillis), now);
+                }, item -> submitting(item, now, now + leaseMillis));
     }
 
-    /** Claims due items in {@code state} by pushing their next attempt out by the lease. */
+    /**
+     * Claims due items in {@code state} by pushing their next attempt out by the lease; COMPLETED items (content to
+     * fetch) come soonest expiry first, so a job whose content link is about to expire is not left behind others.
+     */
     public List<Item> claimDue(ItemState state, int limit, long leaseMillis, String owner) throws SQLException {
         long now = now();
-        return claim(state, limit, owner, "update item set next_attempt_at = ?, lease_owner = ? "
+        Selector due = state == ItemState.COMPLETED ? c -> select(c, DUE_FOR_FETCH, now, limit)
+                : c -> select(c, DUE_IN_STATE, state.name(), now, limit);
+        return claim(due, owner, "update item set next_attempt_at = ?, lease_owner = ? "
                 + "where id = ? and state = ? and next_attempt_at + 0 = ?", (ps, item) -> {
                     ps.setLong(1, now + leaseMillis);
                     ps.setString(2, owner);
                     ps.setLong(3, item.id());
                     ps.setString(4, state.name());
                     ps.setLong(5, item.nextAttemptAt());
-                }, item -> item, now);
+                }, item -> item);
     }
 
     private interface Binder {
         void bind(PreparedStatement ps, Item item) throws SQLException;
+    }
+
+    private interface Selector {
+        List<Item> due(Connection c) throws SQLException;
     }
 
     /**
@@ -184,10 +248,10 @@ public class JobStore {
      * so that H2 finds the row by its primary key: on the plain column it picks the (state, next_attempt_at)
      * index and scans every row due at that instant, e.g. a whole freshly ingested batch, for each claim.
      */
-    private List<Item> claim(ItemState state, int limit, String owner, String update, Binder binder,
-                             java.util.function.UnaryOperator<Item> claimed, long now) throws SQLException {
+    private List<Item> claim(Selector selector, String owner, String update, Binder binder,
+                             java.util.function.UnaryOperator<Item> claimed) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            List<Item> due = selectDue(c, state, now, limit);
+            List<Item> due = selector.due(c);
             if (due.isEmpty()) {
                 return due;
             }
@@ -225,15 +289,60 @@ public class JobStore {
                 i.expiresAt(), i.storedAt(), i.videoPath(), i.thumbnailPath(), i.bytes(), i.sha256());
     }
 
-    private List<Item> selectDue(Connection c, ItemState state, long now, int limit) throws SQLException {
-        // items of a batch still being ingested (INGESTING) are not taken
-        try (PreparedStatement ps = c.prepareStatement("select " + ITEM_COLUMNS + " from item where state = ? "
-                + "and next_attempt_at <= ? and exists (select 1 from batch b where b.id = item.batch_id "
-                + "and b.state = 'OPEN') order by next_attempt_at, id fetch first " + limit + " rows only")) {
-            ps.setString(1, state.name());
-            ps.setLong(2, now);
+    private static List<Item> select(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
             return readItems(ps);
         }
+    }
+
+    /**
+     * Up to {@code limit} due PENDING items of OPEN batches, shared evenly: each batch with due items gets a share
+     * in turn, starting after the batch served last; what a batch cannot use goes to those that have more.
+     */
+    private List<Item> duePendingRoundRobin(Connection c, long now, int limit) throws SQLException {
+        List<Long> open = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("select id from batch where state = 'OPEN' order by id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                open.add(rs.getLong(1));
+            }
+        }
+        long cursor = submitCursor.get();
+        int split = 0;
+        while (split < open.size() && open.get(split) <= cursor) {
+            split++;
+        }
+        List<Long> turn = new ArrayList<>(open.subList(split, open.size()));
+        turn.addAll(open.subList(0, split));
+        List<Item> due = new ArrayList<>();
+        long lastServed = cursor;
+        boolean firstRound = true;
+        try (PreparedStatement ps = c.prepareStatement(DUE_PENDING_OF_BATCH)) {
+            while (due.size() < limit && !turn.isEmpty()) {
+                int share = Math.max(1, (limit - due.size() + turn.size() - 1) / turn.size());
+                List<Long> haveMore = new ArrayList<>();
+                for (long batch : turn) {
+                    int wanted = Math.min(share, limit - due.size());
+                    if (wanted == 0) {
+                        break;
+                    }
+                    bind(ps, batch, now, wanted);
+                    List<Item> items = readItems(ps);
+                    due.addAll(items);
+                    if (!items.isEmpty() && firstRound) {
+                        lastServed = batch;
+                    }
+                    if (items.size() == wanted) {
+                        haveMore.add(batch);
+                    }
+                }
+                turn = haveMore;
+                firstRound = false;
+            }
+        }
+        submitCursor.set(lastServed);
+        return due;
     }
 
     // ---------------------------------------------------------------- transitions
@@ -383,16 +492,37 @@ public class JobStore {
     }
 
     public boolean markFinalized(long batchId) throws SQLException {
-        return update("update batch set state = 'FINALIZED', finished_at = ?, lease_until = null "
+        return update("update batch set state = 'FINALIZED', finished_at = ?, lease_until = null, finalize_error = null "
                 + "where id = ? and state = 'FINALIZING'", now(), batchId) == 1;
+    }
+
+    /** Writing the manifest failed: the batch stays FINALIZING and is claimed again at {@code retryAt}. */
+    public boolean finalizeLater(long batchId, long retryAt, String reason) throws SQLException {
+        return update("update batch set lease_until = ?, finalize_failures = finalize_failures + 1, finalize_error = ? "
+                + "where id = ? and state = 'FINALIZING'", retryAt, truncate(reason), batchId) == 1;
+    }
+
+    /** Writing the manifest failed for good: the batch ends FINALIZE_FAILED with the reason. */
+    public boolean markFinalizeFailed(long batchId, String reason) throws SQLException {
+        return update("update batch set state = '" + Batch.FINALIZE_FAILED + "', finished_at = ?, lease_until = null, "
+                + "finalize_failures = finalize_failures + 1, finalize_error = ? where id = ? and state = 'FINALIZING'",
+                now(), truncate(reason), batchId) == 1;
+    }
+
+    /** Batches whose manifest could not be written get another chance (a new run, the output may be fixed). */
+    public int reopenFailedFinalizations() throws SQLException {
+        return update("update batch set state = 'OPEN', finalize_failures = 0, finished_at = null "
+                + "where state = '" + Batch.FINALIZE_FAILED + "'");
     }
 
     public Batch batch(long batchId) throws SQLException {
         return queryBatches("select * from batch where id = ?", batchId).get(0);
     }
 
+    /** Batches still to be driven to their manifest (a FINALIZE_FAILED one has ended, without it). */
     public List<Batch> unfinishedBatches() throws SQLException {
-        return queryBatches("select * from batch where state <> 'FINALIZED' order by id");
+        return queryBatches("select * from batch where state not in ('FINALIZED', '" + Batch.FINALIZE_FAILED
+                + "') order by id");
     }
 
     public List<Batch> batchesFinishedSince(long since) throws SQLException {
@@ -475,7 +605,8 @@ public class JobStore {
                 while (rs.next()) {
                     batches.add(new Batch(rs.getLong("id"), rs.getString("name"), rs.getString("source"),
                             rs.getString("source_sha256"), rs.getString("provider"), rs.getString("state"),
-                            rs.getInt("total_items"), rs.getLong("created_at"), longOrNull(rs, "finished_at")));
+                            rs.getInt("total_items"), rs.getLong("created_at"), longOrNull(rs, "finished_at"),
+                            rs.getInt("finalize_failures"), rs.getString("finalize_error")));
                 }
             }
             return batches;

@@ -37,8 +37,8 @@ import dev.sorabatch.provider.simulator.SimulatorStats;
  * simulator running in this JVM, and prints one table of figures (also written as JSON).
  * <p>
  * {@code java -cp target/test-classes:target/sora-batch.jar dev.sorabatch.bench.Bench [--smoke] [--out file] [scenario...]}
- * with scenarios {@code rate concurrency overhead ingest stream} (default: all). {@code bench/run} does exactly this
- * after building the jar.
+ * with scenarios {@code rate concurrency overhead ingest stream faults startup claims} (default: all).
+ * {@code bench/run} does exactly this after building the jar.
  */
 public final class Bench {
 
@@ -56,7 +56,13 @@ public final class Bench {
         /** Rows committed to the store, measured from the drop to the file's move to done. */
         INGEST,
         /** One large video fetched and stored. */
-        STREAM
+        STREAM,
+        /** A batch under provider faults, against the same batch without them ({@link FaultsBench}). */
+        FAULTS,
+        /** JVM start to the first create and to ready ({@link StartupBench}). */
+        STARTUP,
+        /** Cost of one claim with a million rows waiting, in this JVM ({@link ClaimCost}). */
+        CLAIMS
     }
 
     /** Figures of one run; null where a figure does not apply. */
@@ -94,7 +100,13 @@ public final class Bench {
         List<Figures> results = new ArrayList<>();
         for (Scenario s : scenarios) {
             System.out.printf("== %s: %s%n", s.name(), s.title());
-            Figures f = runOne(jar, work.resolve(s.name()), s);
+            Path dir = work.resolve(s.name());
+            Figures f = switch (s.kind()) {
+                case FAULTS -> FaultsBench.run(jar, dir, s);
+                case STARTUP -> StartupBench.run(jar, dir, s.items());
+                case CLAIMS -> ClaimCost.run(dir, s.items());
+                default -> runOne(jar, dir, s);
+            };
             System.out.println("   " + JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(f));
             results.add(f);
         }
@@ -145,6 +157,19 @@ public final class Bench {
                 Map.of("sora.poll.initial-interval", "1s",
                         "camel.component.http.response-timeout", "600000"),
                 Kind.STREAM, smoke ? 60 : 600));
+        int n6 = smoke ? 10 : 40;
+        all.add(new Scenario("faults", "faults: " + n6 + " items, generation 1-3 s, provider 20 % 5xx, 10 % dropped "
+                + "connections, 5 % lost create answers; against the same batch without faults", n6,
+                sim -> sim.generationTime(Duration.ofSeconds(1), Duration.ofSeconds(3)),
+                Map.of("sora.rate.requests-per-minute", "120",
+                        "sora.max-in-flight", "10",
+                        "sora.poll.initial-interval", "1s"),
+                Kind.FAULTS, smoke ? 120 : 600));
+        all.add(new Scenario("startup", "start-up: java -jar to the first create of a one-row file, and to ready",
+                smoke ? 1 : 5, sim -> { }, Map.of(), Kind.STARTUP, 0));
+        all.add(new Scenario("claims", "claim cost: " + (smoke ? "20,000" : "1,000,000") + " pending rows in one "
+                + "batch and a small batch dropped after it (job store in this JVM)", smoke ? 20_000 : 1_000_000,
+                sim -> { }, Map.of(), Kind.CLAIMS, 0));
         return only.isEmpty() || only.contains("all") ? all
                 : all.stream().filter(s -> only.contains(s.name())).toList();
     }
@@ -256,6 +281,8 @@ public final class Bench {
         detail.put("jobs_created", jobs);
         detail.put("create_requests", stats.createRequests());
         detail.put("max_in_flight_at_provider", stats.maxInFlight());
+        detail.put("items_not_stored", s.items() - t.stored);
+        detail.put("duplicated_creates", stats.jobsPerPrompt().values().stream().mapToInt(n -> n - 1).sum());
         int retries = stats.createRequests() - jobs + t.failures;
         double status = jobs == 0 ? 0 : stats.statusCalls() / (double) jobs;
         if (s.kind() == Kind.STREAM) {

@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tiny versions of every benchmark scenario against the packaged jar (about 40 s): keeps the harness working.
+ * Tiny versions of every benchmark scenario against the packaged jar (about 90 s): keeps the harness working.
  * Figures are only checked for being there and sane; targets are for the full run ({@code bench/run}).
  */
 class BenchSmokeIT {
@@ -20,8 +20,8 @@ class BenchSmokeIT {
                 Bench.scenarios(true, List.of()));
         System.out.println(Bench.table(results));
         assertThat(results).extracting(Bench.Figures::scenario)
-                .containsExactly("rate", "concurrency", "overhead", "ingest", "stream");
-        for (Bench.Figures f : results) {
+                .containsExactly("rate", "concurrency", "overhead", "ingest", "stream", "faults", "startup", "claims");
+        for (Bench.Figures f : results.subList(0, 6)) {
             assertThat(f.peakHeapMb()).as("%s peak heap", f.scenario()).isPositive();
             assertThat(f.peakRssMb()).as("%s peak RSS", f.scenario()).isPositive();
         }
@@ -31,5 +31,10 @@ class BenchSmokeIT {
         assertThat(rate.statusCallsPerJob()).isLessThanOrEqualTo(3.0);
         assertThat(results.get(2).jobsPerSecond()).isPositive();
         assertThat(results.get(4).megabytesPerSecond()).isPositive();
+        Bench.Figures faults = results.get(5);
+        assertThat(faults.detail()).containsEntry("items_not_stored", 0).containsEntry("duplicated_creates", 0)
+                .containsKey("makespan_ratio_to_baseline");
+        assertThat(results.get(6).makespanSeconds()).as("start-up to the first create").isPositive();
+        assertThat(results.get(7).detail()).as("claims").containsEntry("small_batch_items_in_first_10_claims", 5L);
     }
 }

@@ -1,0 +1,125 @@
+package dev.sorabatch.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.sorabatch.ManualClock;
+import dev.sorabatch.ingest.ItemDraft;
+
+/** Claims on the real H2 file store: fair between batches, read only what they take, content nearest expiry first. */
+class JobStoreClaimsTest {
+
+    private static final Pattern SCAN_COUNT = Pattern.compile("scanCount: (\\d+)");
+
+    @TempDir
+    Path dir;
+
+    private final ManualClock clock = new ManualClock(1_000_000);
+    private HikariDataSource dataSource;
+    private JobStore store;
+
+    @BeforeEach
+    void open() throws Exception {
+        dataSource = StoreDataSource.open(new StoreDataSource.Options("jdbc:h2:file:" + dir.resolve("jobs"), "sa", "",
+                4, false));
+        store = new JobStore(dataSource, clock);
+        store.migrate();
+    }
+
+    @AfterEach
+    void close() {
+        dataSource.close();
+    }
+
+    private Batch batch(String name, int items) throws Exception {
+        try (IngestTransaction tx = store.beginIngest(name + ".csv", "simulator", 30_000)) {
+            for (int i = 1; i <= items; i++) {
+                tx.add(new ItemDraft(i, name + "-" + i, name + "-" + i, name + "-" + i, 1, "A scene " + i + " of " + name,
+                        "sora-2", 4, "720x1280", null, null, "{}", null));
+            }
+            tx.flush();
+            return tx.open(name, name, null).orElseThrow();
+        }
+    }
+
+    @Test
+    void aSmallBatchDroppedLaterGetsCreatesBeforeTheBigOneIsDone() throws Exception {
+        Batch big = batch("big", 200);
+        clock.millis.addAndGet(1000);
+        Batch small = batch("small", 3);
+
+        // a claim is split between the batches that have work ...
+        List<Item> claimed = new ArrayList<>(store.claimForSubmit(4, 30_000, "test"));
+        assertThat(claimed).extracting(Item::batchId).containsExactlyInAnyOrder(big.id(), big.id(), small.id(), small.id());
+        // ... and one-item claims take turns
+        claimed.addAll(store.claimForSubmit(1, 30_000, "test"));
+        claimed.addAll(store.claimForSubmit(1, 30_000, "test"));
+
+        assertThat(claimed).filteredOn(item -> item.batchId() == small.id()).as("creates for the later small batch")
+                .hasSize(3);
+        assertThat(claimed).filteredOn(item -> item.batchId() == big.id()).hasSize(3);
+    }
+
+    @Test
+    void onlyOpenBatchesAreClaimed() throws Exception {
+        Batch writing = batch("writing", 5);
+        store.update("update batch set state = 'INGESTING' where id = ?", writing.id());
+        Batch open = batch("open", 2);
+
+        List<Item> claimed = store.claimForSubmit(10, 30_000, "test");
+
+        assertThat(claimed).hasSize(2).allMatch(item -> item.batchId() == open.id());
+    }
+
+    @Test
+    void aClaimReadsOnlyTheRowsItTakesHoweverManyAreWaiting() throws Exception {
+        Batch big = batch("big", 5000);
+        assertThat(rowsRead(JobStore.DUE_PENDING_OF_BATCH, big.id(), clock.millis(), 50)).isLessThanOrEqualTo(51);
+        assertThat(rowsRead(JobStore.DUE_IN_STATE, "PENDING", clock.millis(), 50)).isLessThanOrEqualTo(51);
+    }
+
+    @Test
+    void contentNearestItsExpiryIsFetchedFirst() throws Exception {
+        batch("fetch", 2);
+        List<Item> items = store.claimForSubmit(2, 30_000, "test");
+        Item later = items.get(0);
+        Item sooner = items.get(1);
+        for (Item item : items) {
+            assertThat(store.markSubmitted(item.id(), "video_" + item.id(), clock.millis())).isTrue();
+        }
+        // the first completes first (so it is due first), but its content expires later
+        assertThat(store.markCompleted(later.id(), clock.millis(), clock.millis() + 3_600_000)).isTrue();
+        clock.millis.addAndGet(10);
+        assertThat(store.markCompleted(sooner.id(), clock.millis(), clock.millis() + 60_000)).isTrue();
+
+        assertThat(store.claimDue(ItemState.COMPLETED, 1, 30_000, "test")).extracting(Item::id)
+                .containsExactly(sooner.id());
+    }
+
+    private int rowsRead(String sql, Object... args) throws Exception {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("explain analyze " + sql)) {
+            JobStore.bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Matcher m = SCAN_COUNT.matcher(rs.getString(1));
+                assertThat(m.find()).as("plan: %s", rs.getString(1)).isTrue();
+                return Integer.parseInt(m.group(1));
+            }
+        }
+    }
+}
