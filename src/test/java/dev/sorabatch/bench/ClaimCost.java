@@ -82,12 +82,13 @@ final class ClaimCost {
     private static void insert(HikariDataSource ds, String name, int rows) throws Exception {
         long now = System.currentTimeMillis();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            st.executeUpdate("insert into batch (name, source, source_sha256, provider, state, total_items, created_at) "
-                    + "values ('" + name + "', '" + name + ".csv', '" + name + "', 'simulator', 'OPEN', " + rows + ", " + now + ")");
+            st.executeUpdate("insert into batch (name, name_folded, source, source_sha256, provider, state, total_items, "
+                    + "created_at) values ('" + name + "', '" + name + "', '" + name + ".csv', '" + name + "', 'simulator', "
+                    + "'OPEN', " + rows + ", " + now + ")");
             long batchId = batchId(ds, name);
-            try (PreparedStatement ps = c.prepareStatement("insert into item (batch_id, item_key, request_id, row_no, "
-                    + "take, state, prompt, model, seconds, size, metadata, next_attempt_at, created_at) "
-                    + "select ?, 'item-' || x, 'item-' || x, x, 1, 'PENDING', 'A paper boat drifting down a gutter, scene ' || x, "
+            try (PreparedStatement ps = c.prepareStatement("insert into item (batch_id, item_key, key_folded, "
+                    + "request_id, row_no, take, state, prompt, model, seconds, size, metadata, next_attempt_at, created_at) "
+                    + "select ?, 'item-' || x, 'item-' || x, 'item-' || x, x, 1, 'PENDING', 'A paper boat drifting down a gutter, scene ' || x, "
                     + "'sora-2', 4, '720x1280', '{}', ?, ? from system_range(?, ?)")) {
                 for (int from = 1; from <= rows; from += CHUNK) {
                     ps.setLong(1, batchId);
