@@ -1,91 +1,66 @@
 package dev.sorabatch.qa;
 
-import java.time.Duration;
 import java.util.Arrays;
-import java.util.Optional;
-import java.util.Set;
 
 /**
- * Follows an MP4 file's box structure (ISO/IEC 14496-12 §4.2: 32-bit size and type, a 64-bit size after them when
+ * Follows an MP4 file's top-level boxes (ISO/IEC 14496-12 §4.2: 32-bit size and type, a 64-bit size after them when
  * the size is 1, a size of 0 for a box that runs to the end) from bytes pushed to it in order, in pieces of any size.
- * It goes into the boxes on the way to the facts, {@code moov} > {@code trak} > {@code mdia} > {@code minf} >
- * {@code stbl}, reads the start of {@code mvhd}, {@code tkhd}, {@code hdlr} and {@code stsd}, and passes over every
- * other box by counting its bytes: {@code mdat} before or after {@code moov} costs nothing, and the sample tables
- * inside {@code stbl} are not kept either.
+ * It keeps the {@code moov} box (the index) and passes over every other box by counting its bytes, so media data
+ * before or after the index costs nothing; the index is read by {@link Mp4Index}.
  * <p>
- * Memory does not depend on the file: at most {@value #KEPT_BYTES} bytes of a box are kept (the fields read lie in
- * its first few hundred), one box at a time, and at most {@value #MAX_TRACKS} tracks. Damage ends the walk with a
- * reason, never an exception.
+ * Why this part is not a library's: metadata-extractor 2.19's {@code Mp4Reader} pulls from a stream of its own, so it
+ * cannot watch a copy that another reader drives, and it stops at the first box over 2^31 - 1 bytes
+ * (drewnoakes/metadata-extractor Source/com/drew/imaging/mp4/Mp4Reader.java, processBoxes: "Box size too large"), so
+ * 2 GiB of media before the index gives no video track (measured by {@code dev.sorabatch.bench.ProbeBench}).
+ * mp4parser's {@code IsoFile} pulls as well and copies each {@code mdat} into a temporary file as it parses
+ * (sannies/mp4parser isoparser/src/main/java/org/mp4parser/boxes/iso14496/part12/MediaDataBox.java). Neither can be
+ * pushed the bytes of a passing download or skip a stored file's media; this walker does only that.
+ * <p>
+ * Memory does not depend on the media: an index of at most {@value #MAX_INDEX_BYTES} bytes (a clip of minutes has
+ * one of tens to hundreds of KB), and 16 bytes of box header. Damage ends the walk with a reason, never an exception.
  */
 final class BoxWalker {
 
-    static final int KEPT_BYTES = 4096;
-    static final int MAX_TRACKS = 64;
+    static final int MAX_INDEX_BYTES = 16 << 20;
 
-    /** Containers gone into, as parent/child ("" is the top level). */
-    private static final Set<String> CONTAINERS = Set.of("/moov", "moov/trak", "trak/mdia", "mdia/minf", "minf/stbl");
-    /** Boxes whose start is read. */
-    private static final Set<String> READ = Set.of("moov/mvhd", "trak/tkhd", "mdia/hdlr", "stbl/stsd");
-    private static final int MAX_DEPTH = 5;
+    private static final int FIRST_INDEX_BUFFER = 64 << 10;
     private static final int HEADER = 8;
     private static final int LARGE_HEADER = 16;
     private static final long TO_THE_END = Long.MAX_VALUE;
-    private static final int FIXED_ONE = 0x10000;
 
-    private enum State { HEADER, KEEP, SKIP, TRAILER, FAILED }
+    private enum State { HEADER, INDEX, SKIP, TRAILER, FAILED }
 
     private State state = State.HEADER;
     private long position;
 
-    private final String[] openTypes = new String[MAX_DEPTH];
-    private final long[] openEnds = new long[MAX_DEPTH];
-    private int depth;
-
     private final byte[] header = new byte[LARGE_HEADER];
     private int headerFill;
     private long boxStart;
-    private String boxType;
     private long boxEnd;
-    private final byte[] kept = new byte[KEPT_BYTES];
-    private int keptFill;
-    private int keptWanted;
 
-    private String failure;
-    private boolean moovDone;
+    private byte[] index;
+    private int indexFill;
+    private long indexStart;
+    private byte[] moov;
     private boolean media;
-    private Optional<Duration> duration = Optional.empty();
-    private int tracks;
-    private Track track;
-    private Track video;
-    private Track audio;
-
-    /** What is gathered of one track until its {@code trak} box ends. */
-    private static final class Track {
-        String handler = "";
-        int rotation;
-        SampleEntry entry;
-    }
+    private String failure;
 
     /** Takes the next {@code length} bytes of the file. */
     void accept(byte[] bytes, int offset, int length) {
         try {
-            walk(bytes, offset, length);
+            while (length > 0 && walking()) {
+                int used = switch (state) {
+                    case HEADER -> header(bytes, offset, length);
+                    case INDEX -> index(bytes, offset, length);
+                    default -> passOver(length);
+                };
+                offset += used;
+                length -= used;
+            }
+            position += length;
         } catch (RuntimeException e) {
             fail(fault(e));
         }
-    }
-
-    private void walk(byte[] bytes, int offset, int length) {
-        while (length > 0 && walking()) {
-            int used = switch (state) {
-                case HEADER -> header(bytes, offset, length);
-                case KEEP -> keep(bytes, offset, length);
-                default -> passOver(length);
-            };
-            offset += used;
-            length -= used;
-        }
-        position += length;
     }
 
     /** How many of the next bytes this walker does not look at: a reader may skip them with {@link #skip}. */
@@ -99,25 +74,9 @@ final class BoxWalker {
 
     /** The next {@code count} bytes (at most {@link #skippable()}) went past unseen. */
     void skip(long count) {
-        try {
-            advance(count);
-        } catch (RuntimeException e) {
-            fail(fault(e));
-        }
-    }
-
-    private void advance(long count) {
         position += count;
         if (state == State.SKIP && position == boxEnd) {
-            boxDone();
-        }
-    }
-
-    /** Ends the walk for a reason found outside it. */
-    void fail(String reason) {
-        if (state != State.FAILED) {
-            failure = reason;
-            state = State.FAILED;
+            nextBox();
         }
     }
 
@@ -135,26 +94,26 @@ final class BoxWalker {
         return "the probe stopped at a fault of its own (" + e + ")";
     }
 
+    private void fail(String reason) {
+        if (state != State.FAILED) {
+            failure = reason;
+            state = State.FAILED;
+        }
+    }
+
     private ClipFacts gathered() {
         if (state == State.FAILED) {
             return ClipFacts.unreadable(failure);
         }
-        if (!moovDone) {
+        if (moov == null) {
             return ClipFacts.unreadable(position == 0 ? "the file is empty"
-                    : depth > 0 ? "it ends inside its 'moov' box: cut off"
+                    : state == State.INDEX ? "it ends inside its 'moov' box: cut off"
                     : "no 'moov' box: not an MP4 file, or cut off before its index");
         }
         // a file cut right after its index (faststart) still has no media data
-        boolean cutOff = !media || (state == State.HEADER ? headerFill > 0 : state == State.SKIP && boxEnd != TO_THE_END);
-        if (video == null) {
-            return new ClipFacts(duration, 0, 0, 0, Optional.empty(), audioCodec(), cutOff, Optional.empty());
-        }
-        return new ClipFacts(duration, video.entry.width(), video.entry.height(), video.rotation,
-                Optional.of(video.entry.videoCodec()), audioCodec(), cutOff, Optional.empty());
-    }
-
-    private Optional<String> audioCodec() {
-        return audio == null ? Optional.empty() : Optional.of(audio.entry.audioCodec());
+        boolean cutOff = !media || state == State.INDEX || state == State.HEADER && headerFill > 0
+                || state == State.SKIP && boxEnd != TO_THE_END;
+        return Mp4Index.facts(moov, indexStart, cutOff);
     }
 
     private boolean walking() {
@@ -174,20 +133,26 @@ final class BoxWalker {
         return used;
     }
 
-    private int keep(byte[] bytes, int offset, int length) {
-        int used = Math.min(length, keptWanted - keptFill);
-        System.arraycopy(bytes, offset, kept, keptFill, used);
-        keptFill += used;
+    private int index(byte[] bytes, int offset, int length) {
+        int used = (int) Math.min(length, boxEnd - position);
+        if (indexFill + used > index.length) {
+            index = Arrays.copyOf(index, (int) Math.min(boxEnd - indexStart, Math.max(2L * index.length,
+                    indexFill + used)));
+        }
+        System.arraycopy(bytes, offset, index, indexFill, used);
+        indexFill += used;
         position += used;
-        if (keptFill == keptWanted) {
-            keptAll();
+        if (position == boxEnd) {
+            moov = index;
+            index = null;
+            nextBox();
         }
         return used;
     }
 
     private int passOver(int length) {
         int used = (int) Math.min(length, skippable());
-        advance(used);
+        skip(used);
         return used;
     }
 
@@ -195,151 +160,46 @@ final class BoxWalker {
     private void opened(int headerSize) {
         long size = headerSize == LARGE_HEADER ? Bytes.s64(header, HEADER) : Bytes.u32(header, 0);
         String type = Bytes.fourcc(header, 4);
-        long parentEnd = depth == 0 ? TO_THE_END : openEnds[depth - 1];
-        String damage = null;
-        if (!printable(header)) {
-            damage = "a damaged box header at byte " + boxStart;
-        } else if (size != 0 && (size < headerSize || size > parentEnd - boxStart)) {
-            damage = depth == 0 || size < headerSize
-                    ? "the '" + type + "' box at byte " + boxStart + " claims " + Long.toUnsignedString(size) + " bytes"
-                    : "the '" + type + "' box at byte " + boxStart + " runs past the end of its '"
-                            + openTypes[depth - 1] + "' box";
-        }
+        String damage = !printable(header) ? "a damaged box header at byte " + boxStart
+                : size != 0 && size < headerSize
+                        ? "the '" + type + "' box at byte " + boxStart + " claims " + Long.toUnsignedString(size) + " bytes"
+                        : null;
         if (damage != null) {
-            if (depth == 0 && moovDone) {
+            if (moov != null) {
                 state = State.TRAILER; // what follows a whole index is not boxes: ignored, as players do
             } else {
                 fail(damage);
             }
             return;
         }
-        long end = size == 0 ? parentEnd : boxStart + size;
-        media |= depth == 0 && type.equals("mdat");
-        String path = (depth == 0 ? "" : openTypes[depth - 1]) + "/" + type;
-        if (CONTAINERS.contains(path) && !moovDone) {
-            if (type.equals("trak") && !startTrack()) {
+        media |= type.equals("mdat");
+        boxEnd = size == 0 ? TO_THE_END : boxStart + size;
+        if (type.equals("moov") && moov == null) {
+            if (size == 0 || size > MAX_INDEX_BYTES) {
+                fail("its 'moov' box at byte " + boxStart + " is " + (size == 0 ? "of no stated size" : size
+                        + " bytes") + ", over the " + MAX_INDEX_BYTES + " bytes the probe reads of an index");
                 return;
             }
-            openTypes[depth] = type;
-            openEnds[depth] = end;
-            depth++;
-            boxDone();
-        } else if (READ.contains(path)) {
-            boxType = type;
-            boxEnd = end;
-            keptFill = 0;
-            keptWanted = (int) Math.min(KEPT_BYTES, end - position);
-            state = State.KEEP;
-            if (keptWanted == 0) {
-                keptAll();
+            index = new byte[(int) Math.min(size, FIRST_INDEX_BUFFER)];
+            System.arraycopy(header, 0, index, 0, headerSize);
+            indexFill = headerSize;
+            indexStart = boxStart;
+            state = State.INDEX;
+            if (position == boxEnd) {
+                moov = index;
+                nextBox();
             }
         } else {
-            boxEnd = end;
             state = State.SKIP;
             if (position == boxEnd) {
-                boxDone();
+                nextBox();
             }
         }
     }
 
-    /** The wanted start of a box is in {@link #kept}: read it, then pass over the rest of the box. */
-    private void keptAll() {
-        read(boxType, keptFill);
-        if (state == State.KEEP) {
-            state = State.SKIP;
-            if (position == boxEnd) {
-                boxDone();
-            }
-        }
-    }
-
-    /** Ready for the next box: the containers that end here are closed. */
-    private void boxDone() {
+    private void nextBox() {
         state = State.HEADER;
-        while (depth > 0 && position == openEnds[depth - 1]) {
-            depth--;
-            closed(openTypes[depth]);
-        }
         boxStart = position;
-        if (depth > 0 && openEnds[depth - 1] - position < HEADER) {
-            // a container's last bytes too few for a box (QuickTime writers end some with zeros): passed over
-            boxEnd = openEnds[depth - 1];
-            state = State.SKIP;
-        }
-    }
-
-    private boolean startTrack() {
-        if (++tracks > MAX_TRACKS) {
-            fail("more than " + MAX_TRACKS + " tracks");
-            return false;
-        }
-        track = new Track();
-        return true;
-    }
-
-    /** The start of a box whose fields are wanted, {@code length} bytes of it in {@link #kept}. */
-    private void read(String type, int length) {
-        switch (type) {
-            case "mvhd" -> movieHeader(length);
-            case "tkhd" -> track.rotation = rotation(length);
-            case "hdlr" -> track.handler = length >= 12 ? Bytes.fourcc(kept, 8) : "";
-            case "stsd" -> track.entry = new SampleEntry(Arrays.copyOf(kept, length));
-            default -> throw new IllegalStateException(type);
-        }
-    }
-
-    /** §8.2.2: version, flags, two times, then the time scale and the duration (32 or 64 bits by version). */
-    private void movieHeader(int length) {
-        boolean wide = length > 0 && kept[0] == 1;
-        int scaleAt = wide ? 20 : 12;
-        if (length < scaleAt + (wide ? 12 : 8)) {
-            fail("its 'mvhd' box is too short");
-            return;
-        }
-        long scale = Bytes.u32(kept, scaleAt);
-        long units = wide ? Bytes.s64(kept, scaleAt + 4) : Bytes.u32(kept, scaleAt + 4);
-        boolean unknown = scale == 0 || units <= 0 || !wide && units == 0xFFFF_FFFFL;
-        duration = unknown ? Optional.empty()
-                : Optional.of(Duration.ofSeconds(units / scale, (units % scale) * 1_000_000_000L / scale));
-    }
-
-    /**
-     * §8.3.2: the display matrix after version, flags, times, ids, duration, layer, group and volume; its first
-     * column (a, b) in 16.16 fixed point. Counter-clockwise degrees as FFmpeg's av_display_rotation_get
-     * (libavutil/display.c) gives them; anything but quarter turns reads as none.
-     */
-    private int rotation(int length) {
-        int matrixAt = length > 0 && kept[0] == 1 ? 52 : 40;
-        if (length < matrixAt + 8) {
-            return 0;
-        }
-        int a = (int) Bytes.u32(kept, matrixAt);
-        int b = (int) Bytes.u32(kept, matrixAt + 4);
-        if (a == 0 && b == -FIXED_ONE) {
-            return 90;
-        }
-        if (a == -FIXED_ONE && b == 0) {
-            return 180;
-        }
-        if (a == 0 && b == FIXED_ONE) {
-            return 270;
-        }
-        return 0;
-    }
-
-    private void closed(String type) {
-        if (type.equals("moov")) {
-            moovDone = true;
-        } else if (type.equals("trak")) {
-            if (track.entry != null && track.entry.present()) {
-                if (video == null && track.handler.equals("vide")) {
-                    video = track;
-                } else if (audio == null && track.handler.equals("soun")) {
-                    audio = track;
-                }
-            }
-            track = null;
-        }
     }
 
     private static boolean printable(byte[] header) {

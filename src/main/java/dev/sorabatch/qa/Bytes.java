@@ -8,10 +8,6 @@ final class Bytes {
     private Bytes() {
     }
 
-    static int u16(byte[] b, int at) {
-        return (b[at] & 0xFF) << 8 | b[at + 1] & 0xFF;
-    }
-
     static long u32(byte[] b, int at) {
         return Integer.toUnsignedLong((b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8
                 | b[at + 3] & 0xFF);

@@ -21,7 +21,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * <li><b>Frame</b>: the frame a player shows (a clip stored turned a quarter counts as turned) is compared with the
  * asked one side by side, each side allowed the size tolerance (default {@value #DEFAULT_SIZE_TOLERANCE_PERCENT}
  * %). That admits a provider's rounding of a frame asked by aspect ratio and resolution (832x480 for 16:9 480p,
- * 1248x704 for 1280x720) and nothing else: the other orientation, another aspect ratio, and the same aspect ratio at
+ * 1248x704 for 16:9 720p) and nothing else: the other orientation, another aspect ratio, and the same aspect ratio at
  * another resolution are flagged, because resolutions are priced differently and the row asked for one.</li>
  * <li><b>Sound</b>: a clip without a sound track is flagged only when the model promises sound for it (a model that
  * always makes sound, or optional sound that the row did not switch off). A sound track that is present but silent
@@ -39,7 +39,16 @@ public final class ClipCheck {
     public static final ClipCheck DEFAULT = new ClipCheck(Duration.ofMillis(DEFAULT_LENGTH_TOLERANCE_MILLIS),
             DEFAULT_SIZE_TOLERANCE_PERCENT / 100.0);
 
-    /** What was asked for a clip. */
+    /**
+     * What was asked for a clip.
+     *
+     * @param length        the asked length
+     * @param width         the asked frame's width: a row's {@code size}, or the nominal frame of its
+     *                      {@code aspect_ratio} and {@code resolution} (the catalogue's {@code Frame} maps both)
+     * @param height        the asked frame's height
+     * @param audioPromised whether the model makes sound for this row (it always does, or it may and the row did not
+     *                      switch it off)
+     */
     public record Expected(Duration length, int width, int height, boolean audioPromised) {
         public Expected {
             Objects.requireNonNull(length, "length");

@@ -13,15 +13,8 @@ import java.nio.file.StandardOpenOption;
  * on the file: either from a stream as it is copied ({@link #tee}) or from a stored file, whose media data is
  * skipped over rather than read ({@link #probe(Path)}). The index may come before or after the media data.
  * <p>
- * Why not a library's MP4 reader. metadata-extractor 2.19 ({@code Mp4MetadataReader}) pulls from a stream of its
- * own, so it cannot watch a copy that another reader drives; it skips media data without keeping it (300 MB before
- * the index: 0.7 MB allocated), but it stops at the first box over 2^31 - 1 bytes, so 2 GiB of media before the
- * index gives no video track ("Box size too large"; both measured by {@code dev.sorabatch.bench.ProbeBench}); it
- * allocates an array of the size a box claims before reading the box (drewnoakes/metadata-extractor
- * Source/com/drew/lang/StreamReader.java, getBytes), and its box handlers can only be driven by its own reader
- * (their methods are protected). mp4parser's {@code IsoFile} copies each {@code mdat} into a temporary file as it
- * parses (sannies/mp4parser isoparser/src/main/java/org/mp4parser/boxes/iso14496/part12/MediaDataBox.java). What is
- * needed here is a few fixed fields of four boxes, read by {@link BoxWalker} as the bytes pass.
+ * The top-level boxes are followed by {@link BoxWalker} (why not a library's reader there is told in it); the index
+ * itself is read by metadata-extractor ({@link Mp4Index}).
  */
 public final class Mp4Probe {
 

@@ -6,9 +6,9 @@ import java.io.InputStream;
 
 /**
  * A stream that hands on every byte of another one unchanged and reads the MP4 facts from them as they pass, for a
- * copy that is made anyway (a download being stored). The probe costs a few comparisons per read and
- * {@value BoxWalker#KEPT_BYTES} bytes of memory, whatever the file's size and wherever its index lies: a
- * {@code moov} box after the media data is read when it comes by.
+ * copy that is made anyway (a download being stored). The probe costs a few comparisons per read, and
+ * memory for the index alone (at most {@value BoxWalker#MAX_INDEX_BYTES} bytes), whatever the file's size and wherever
+ * its index lies: a {@code moov} box after the media data is read when it comes by.
  * <p>
  * The probe never fails the copy: whatever the bytes are, reading goes on exactly as from the stream it wraps, and
  * only that stream's own errors reach the reader. {@link #facts()} tells what the bytes were.

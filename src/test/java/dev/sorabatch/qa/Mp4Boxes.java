@@ -40,12 +40,16 @@ final class Mp4Boxes {
         return box("mvhd", b.array());
     }
 
-    /** A track header with the display matrix's first two rows' rotation part (a, b, c, d) in 16.16. */
+    /**
+     * A track header with the display matrix's first two rows' rotation part (a, b, c, d) in 16.16, and a frame of
+     * 1x1 (a track without one has no turn to a reader).
+     */
     static byte[] tkhd(int version, int a, int b, int c, int d) {
         ByteBuffer t = ByteBuffer.allocate(version == 1 ? 96 : 84).putInt(version << 24 | 3);
         t.put(new byte[version == 1 ? 32 : 20]).put(new byte[8]).putShort((short) 0).putShort((short) 0)
                 .putShort((short) 0).putShort((short) 0);
-        t.putInt(a).putInt(b).putInt(0).putInt(c).putInt(d).putInt(0).putInt(0).putInt(0).putInt(0x40000000);
+        t.putInt(a).putInt(b).putInt(0).putInt(c).putInt(d).putInt(0).putInt(0).putInt(0).putInt(0x40000000)
+                .putInt(ONE).putInt(ONE);
         return box("tkhd", t.array());
     }
 
