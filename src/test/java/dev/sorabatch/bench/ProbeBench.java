@@ -21,7 +21,8 @@ import dev.sorabatch.qa.ProbingInputStream;
 import dev.sorabatch.qa.SyntheticMp4;
 
 /**
- * What the output probe costs a copy, and why it is not metadata-extractor's MP4 reader. In this JVM, no pipeline:
+ * What the output probe costs a copy, and why its top-level walk is not metadata-extractor's MP4 reader (which does
+ * read the index once the walk has found it). In this JVM, no pipeline:
  * <ol>
  * <li>a synthetic MP4 stream of 2 GiB of media with its index at the end is copied to nowhere with the JDK's
  * {@code transferTo} (8 KiB reads), with and without {@link Mp4Probe#tee}, and again through SHA-256 as the fetch
@@ -30,6 +31,7 @@ import dev.sorabatch.qa.SyntheticMp4;
  * this thread, and whether it found the video track) and of 2 GiB.</li>
  * </ol>
  * {@code java -cp target/classes:target/test-classes:<metadata-extractor jar> dev.sorabatch.bench.ProbeBench [rounds]}
+ * (bench/README.md, "Output probe").
  */
 public final class ProbeBench {
 
