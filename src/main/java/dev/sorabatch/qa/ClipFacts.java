@@ -18,8 +18,9 @@ import java.util.Optional;
  * @param videoCodec the first video track's codec, by ffprobe's {@code codec_name} ({@code h264}, {@code hevc},
  *                   {@code av1}, {@code vp9}, ...), or its sample entry's four-character code when it is none of
  *                   those; empty when the file has no video track
- * @param audioCodec the first sound track's codec, named the same way ({@code aac}, {@code mp3}, {@code opus}, ...);
- *                   empty when the file has no sound track
+ * @param audioCodec the first sound track's codec, named the same way by its sample entry's code ({@code aac},
+ *                   {@code opus}, {@code ac3}, ...; any {@code mp4a} entry is {@code aac}, as the decoder
+ *                   configuration is not read); empty when the file has no sound track
  * @param truncated  the file was cut short: its bytes end inside a box, or it has no media data ({@code mdat})
  *                   at all (its index can still be whole, when it comes first)
  * @param unreadable why no facts could be read (not an MP4 file, cut off before or inside its index, a damaged box);
