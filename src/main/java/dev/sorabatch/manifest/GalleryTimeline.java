@@ -23,7 +23,7 @@ final class GalleryTimeline {
     private static final int LEFT = 44;
     private static final int RIGHT = 990;
     private static final int TOP = 8;
-    private static final int BOTTOM = 168;
+    private static final int BOTTOM = 128;
     private static final int MAX_TICKS = 8;
     private static final long[] TICK_SECONDS = {1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800,
             21600, 43200, 86400, 172800, 604800};
@@ -65,9 +65,9 @@ final class GalleryTimeline {
      * @param finishedAt the batch's end, where bars without an end stop; null to stop them at the last known time
      */
     void write(Writer out, Instant finishedAt) throws IOException {
-        out.write("<svg class=\"tl\" viewBox=\"0 0 " + WIDTH + " 188\" role=\"img\" aria-labelledby=\"tl-cap\">");
+        out.write("<svg class=\"tl\" viewBox=\"0 0 " + WIDTH + " " + (BOTTOM + 22) + "\" role=\"img\" aria-labelledby=\"tl-cap\">");
         if (size == 0) {
-            out.write("<text class=\"lbl\" x=\"500\" y=\"94\" text-anchor=\"middle\">No job reached the provider.</text>"
+            out.write("<text class=\"lbl\" x=\"500\" y=\"" + BOTTOM / 2 + "\" text-anchor=\"middle\">No job reached the provider.</text>"
                     + "</svg><p class=\"cap\" id=\"tl-cap\">No job reached the provider.</p>");
             return;
         }

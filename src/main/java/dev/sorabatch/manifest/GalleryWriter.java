@@ -74,10 +74,14 @@ public final class GalleryWriter {
         Map<String, Integer> counts = new HashMap<>();
         GalleryTimeline timeline = new GalleryTimeline();
         int[] items = {0};
+        int[] storedVideos = {0};
         ObjectNode batch = GalleryManifest.read(manifest, item -> {
             int card = items[0]++;
             String status = statusKey(text(item, "status"));
             counts.merge(status, 1, Integer::sum);
+            if (status.equals("stored") && text(item, "video") != null) {
+                storedVideos[0]++;
+            }
             Instant submitted = instant(item, "submitted_at");
             if (submitted != null) {
                 Instant end = instant(item, "completed_at");
@@ -106,9 +110,9 @@ public final class GalleryWriter {
         out.write("<section class=\"timeline\"><h2>Jobs in flight</h2>");
         timeline.write(out, instant(batch, "finished_at"));
         out.write("</section>\n<main class=\"cards\">\n");
+        GalleryCard cards = new GalleryCard(links, storedVideos[0]);
         int[] card = {0};
-        GalleryManifest.read(manifest, item -> GalleryCard.write(out, card[0]++, item, statusKey(text(item, "status")),
-                links));
+        GalleryManifest.read(manifest, item -> cards.write(out, card[0]++, item, statusKey(text(item, "status"))));
         out.write("</main>\n<footer>");
         if (links.expiresAt().isPresent()) {
             out.write("Links to videos and thumbnails work until "

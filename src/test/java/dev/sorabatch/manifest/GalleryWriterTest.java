@@ -71,6 +71,29 @@ class GalleryWriterTest {
     }
 
     @Test
+    void aPageWithMoreVideosThanBrowsersSetUpQuicklyLinksEachPosterToItsVideoInstead() throws IOException {
+        List<ObjectNode> items = new ArrayList<>();
+        for (int i = 0; i <= GalleryCard.INLINE_VIDEOS; i++) {
+            items.add(item("v" + i, "stored").put("video", "videos/v" + i + ".mp4").put("thumbnail", "thumbnails/v" + i + ".jpg"));
+        }
+        items.set(1, item("v1", "stored").put("video", "videos/v1.mp4"));
+        items.add(item("f", "failed").put("video", "videos/f.mp4").put("thumbnail", "thumbnails/f.jpg"));
+
+        Document page = Jsoup.parse(write(manifest(items.toArray(ObjectNode[]::new)), GalleryLinks.relative()));
+
+        assertThat(page.select("main .card")).hasSize(GalleryCard.INLINE_VIDEOS + 2);
+        assertThat(page.select("video")).isEmpty();
+        Element poster = page.selectFirst("#i0 .media a");
+        assertThat(poster.attr("href")).isEqualTo("./videos/v0.mp4");
+        assertThat(poster.selectFirst("img").attr("src")).isEqualTo("./thumbnails/v0.jpg");
+        assertThat(poster.selectFirst("img").attr("loading")).isEqualTo("lazy");
+        assertThat(page.selectFirst("#i1 .media a").text()).isEqualTo("play video");
+        Element failed = page.selectFirst("#i" + (GalleryCard.INLINE_VIDEOS + 1) + " .media");
+        assertThat(failed.select("a")).isEmpty();
+        assertThat(failed.selectFirst("img").attr("src")).isEqualTo("./thumbnails/f.jpg");
+    }
+
+    @Test
     void theStyleBlockIsTheOnlyStyleThePolicyAdmitsAndNoScriptIsAdmitted() throws Exception {
         Document page = Jsoup.parse(write(GalleryFixture.batch(temp), GalleryLinks.relative()));
 
