@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,6 +32,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.owasp.encoder.Encode;
 
+import dev.sorabatch.output.OutputStore;
+import dev.sorabatch.output.StoredObject;
+
 /**
  * Writes a batch's review gallery, {@code index.html} beside its {@code manifest.json}: a pure function of the
  * manifest and the links. Two streaming passes over the manifest: the first keeps the counts per status and the few
@@ -45,6 +49,7 @@ public final class GalleryWriter {
 
     /** The gallery's name in the batch folder. */
     public static final String FILE_NAME = "index.html";
+    public static final String CONTENT_TYPE = "text/html; charset=utf-8";
 
     /** Statuses in the order their filters appear; others follow by name. */
     private static final List<String> ORDER = List.of("stored", "failed", "rejected", "expired", "uncertain",
@@ -61,6 +66,32 @@ public final class GalleryWriter {
                     StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Writes the gallery of a batch and stores it as {@code <batch>/index.html}, beside the manifest it was made
+     * from. The page goes through a file in {@code tempDir} first, since a store takes a body to read.
+     *
+     * @param manifest a batch's {@code manifest.json} on local disk (as the manifest writer leaves it before
+     *                 publishing), read twice
+     * @param output   the store the batch's videos went to
+     * @param batch    the batch's folder name in that store
+     * @throws IOException if the manifest cannot be read or the page cannot be written or stored
+     */
+    public StoredObject publish(Path manifest, GalleryLinks links, OutputStore output, String batch, Path tempDir)
+            throws IOException {
+        Files.createDirectories(tempDir);
+        Path page = Files.createTempFile(tempDir, "gallery", ".html");
+        try {
+            try (OutputStream out = Files.newOutputStream(page)) {
+                write(manifest, links, out);
+            }
+            try (InputStream in = Files.newInputStream(page)) {
+                return output.write(batch, FILE_NAME, in, Files.size(page), CONTENT_TYPE);
+            }
+        } finally {
+            Files.deleteIfExists(page);
         }
     }
 

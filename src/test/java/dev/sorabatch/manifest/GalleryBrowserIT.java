@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -37,6 +36,8 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 
+import dev.sorabatch.output.FolderOutputStore;
+
 /**
  * The gallery in a real browser: Debian's headless Chromium driven through its own chromedriver (both named by path,
  * so nothing is downloaded), the page opened from disk and served over HTTP on loopback, as a person opens a folder
@@ -65,11 +66,9 @@ class GalleryBrowserIT {
 
     @BeforeAll
     static void start() throws IOException {
-        batch = temp.resolve("prompts");
-        Path manifest = GalleryFixture.batch(batch);
-        try (OutputStream page = Files.newOutputStream(batch.resolve(GalleryWriter.FILE_NAME))) {
-            new GalleryWriter().write(manifest, GalleryLinks.relative(), page);
-        }
+        batch = temp.resolve("out/prompts");
+        new GalleryWriter().publish(GalleryFixture.batch(batch), GalleryLinks.relative(),
+                new FolderOutputStore(temp.resolve("out")), "prompts", temp.resolve("tmp"));
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", GalleryBrowserIT::serve);
         server.start();

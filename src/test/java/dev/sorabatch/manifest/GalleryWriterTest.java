@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,6 +28,9 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+import dev.sorabatch.output.FolderOutputStore;
+import dev.sorabatch.output.StoredObject;
 
 /** The page as written, read back with an HTML parser (the browser's view is {@link GalleryBrowserIT}). */
 class GalleryWriterTest {
@@ -184,6 +188,25 @@ class GalleryWriterTest {
         assertThatThrownBy(() -> plain.href("videos/a.mp4")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("the signer gave no https URL for videos/a.mp4");
         assertThatThrownBy(() -> plain.href("../a.mp4")).hasMessage("path leaves the batch folder: ../a.mp4");
+    }
+
+    @Test
+    void publishStoresThePageBesideTheManifestInTheBatchFolderAndLeavesNoTempFile() throws Exception {
+        Path manifest = GalleryFixture.batch(temp.resolve("out/prompts"));
+        Path scratch = temp.resolve("tmp");
+
+        StoredObject stored = new GalleryWriter().publish(manifest, GalleryLinks.relative(),
+                new FolderOutputStore(temp.resolve("out")), "prompts", scratch);
+
+        Path page = temp.resolve("out/prompts/index.html");
+        assertThat(stored.path()).isEqualTo("index.html");
+        assertThat(stored.bytes()).isEqualTo(Files.size(page));
+        assertThat(stored.sha256()).isEqualTo(HexFormat.of().formatHex(
+                MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(page))));
+        assertThat(Jsoup.parse(page.toFile()).select("main .card")).hasSize(GalleryFixture.ROWS.size());
+        try (var left = Files.list(scratch)) {
+            assertThat(left).isEmpty();
+        }
     }
 
     @Test
