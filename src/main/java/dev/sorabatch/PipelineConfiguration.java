@@ -21,6 +21,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 import dev.sorabatch.aws.AwsClients;
+import dev.sorabatch.settings.SettingException;
+import dev.sorabatch.settings.Settings;
 import dev.sorabatch.ingest.BatchIngestor;
 import dev.sorabatch.ingest.BucketSource;
 import dev.sorabatch.ingest.EventQueueSource;
@@ -82,7 +84,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         InputSettings input = InputSettings.read(s, once);
         String outputUri = s.text("sora.output");
         if (!outputUri.startsWith("file:") && !(outputUri.startsWith("s3://") && outputUri.length() > "s3://".length())) {
-            throw new Settings.SettingException("sora.output",
+            throw new SettingException("sora.output",
                     "must be file:<folder> or s3://<bucket>/<prefix>, got '" + outputUri + "'");
         }
         int partSizeMb = s.integer("sora.output.s3.part-size-mb", BucketOutputStore.MIN_PART_SIZE_MB, 5120);
@@ -192,7 +194,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         try {
             return StoreDataSource.open(options);
         } catch (StoreDataSource.StoreException e) {
-            throw new Settings.SettingException("sora.store.url", e.getMessage());
+            throw new SettingException("sora.store.url", e.getMessage());
         }
     }
 
@@ -205,7 +207,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         try {
             check.run();
         } catch (IOException e) {
-            throw new Settings.SettingException(setting, "cannot be used: " + e.getMessage());
+            throw new SettingException(setting, "cannot be used: " + e.getMessage());
         }
     }
 
@@ -218,7 +220,7 @@ public class PipelineConfiguration implements CamelConfiguration {
             String uri = s.text("sora.input");
             if (!uri.startsWith("file:") && !(uri.startsWith("s3://") && uri.length() > "s3://".length())
                     && !(uri.startsWith("sqs://") && uri.length() > "sqs://".length())) {
-                throw new Settings.SettingException("sora.input",
+                throw new SettingException("sora.input",
                         "must be file:<folder>, s3://<bucket>/<prefix> or sqs://<queue>, got '" + uri + "'");
             }
             String cron = s.cron("sora.input.schedule");
@@ -261,21 +263,21 @@ public class PipelineConfiguration implements CamelConfiguration {
                 case "openai" -> {
                     String key = s.text("sora.openai.api-key", "");
                     if (key.isEmpty()) {
-                        throw new Settings.SettingException("sora.openai.api-key", "is empty: set OPENAI_API_KEY");
+                        throw new SettingException("sora.openai.api-key", "is empty: set OPENAI_API_KEY");
                     }
                     Redactor.addSecret(key);
                     String header = s.text("sora.openai.auth-header");
                     if (!header.equalsIgnoreCase("authorization") && !header.equalsIgnoreCase("api-key")) {
-                        throw new Settings.SettingException("sora.openai.auth-header", "must be Authorization or api-key");
+                        throw new SettingException("sora.openai.auth-header", "must be Authorization or api-key");
                     }
                     String baseUrl = s.text("sora.openai.base-url");
                     if (!baseUrl.startsWith("https://") && !baseUrl.startsWith("http://")) {
-                        throw new Settings.SettingException("sora.openai.base-url",
+                        throw new SettingException("sora.openai.base-url",
                                 "must be an http:// or https:// URL, got '" + baseUrl + "'");
                     }
                     return new ProviderSettings(name, baseUrl, header, key, modelMap, 0, null);
                 }
-                default -> throw new Settings.SettingException("sora.provider",
+                default -> throw new SettingException("sora.provider",
                         "must be simulator or openai, got '" + name + "'");
             }
         }
@@ -360,7 +362,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         try {
             return BucketOutputStore.forUri(camel.createProducerTemplate(), output, partSizeMb, tempDir);
         } catch (IllegalArgumentException e) {
-            throw new Settings.SettingException("sora.output", e.getMessage());
+            throw new SettingException("sora.output", e.getMessage());
         }
     }
 
@@ -370,7 +372,7 @@ public class PipelineConfiguration implements CamelConfiguration {
             return new ReferencePolicy(Set.copyOf(s.list("sora.input-reference.allow-urls")),
                     Set.copyOf(s.list("sora.input-reference.allow-buckets")), maxMb * 1024 * 1024);
         } catch (IllegalArgumentException e) {
-            throw new Settings.SettingException("sora.input-reference.allow-urls", e.getMessage());
+            throw new SettingException("sora.input-reference.allow-urls", e.getMessage());
         }
     }
 
@@ -390,8 +392,8 @@ public class PipelineConfiguration implements CamelConfiguration {
                     d.standardSizes(), d.proSizes(), ValidationRules.parseList(s.text("sora.models.pro", "")),
                     ValidationRules.parseList(s.text("sora.models.extra", "")), references);
         } catch (IllegalArgumentException e) {
-            throw e instanceof Settings.SettingException ? e
-                    : new Settings.SettingException("sora.defaults.* / sora.seconds.allowed / sora.models.*", e.getMessage());
+            throw e instanceof SettingException ? e
+                    : new SettingException("sora.defaults.* / sora.seconds.allowed / sora.models.*", e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
-package dev.sorabatch;
+package dev.sorabatch.settings;
 
 import java.text.ParseException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +16,8 @@ import org.quartz.CronExpression;
 /**
  * Typed view of the {@code sora.*} settings (config/application.properties, overridable by environment variables
  * such as {@code SORA_MAX_IN_FLIGHT} and by system properties). Every value is checked against its bounds as it is
- * read, and {@link PipelineConfiguration} reads them all before it opens or starts anything, so a bad setting
- * stops the run with one line naming it instead of failing later mid-batch.
+ * read, and each area's settings record reads all of its keys before anything is opened or started, so a bad
+ * setting stops the run with one line naming it instead of failing later mid-batch.
  */
 public final class Settings {
 
@@ -40,11 +41,15 @@ public final class Settings {
     }
 
     public int integer(String key, int min, int max) {
+        return (int) wholeNumber(key, min, max);
+    }
+
+    public long wholeNumber(String key, long min, long max) {
         long value = wholeNumber(key, min);
         if (value > max) {
             throw new SettingException(key, "must be at most " + max + ", got " + value);
         }
-        return (int) value;
+        return value;
     }
 
     public long wholeNumber(String key, long min) {
@@ -94,6 +99,11 @@ public final class Settings {
         return value;
     }
 
+    /** {@link #millis(String, long)} as a {@link Duration}. */
+    public Duration duration(String key, long minMillis) {
+        return Duration.ofMillis(millis(key, minMillis));
+    }
+
     /** Two settings that bound a range: {@code low} may not be above {@code high}. */
     public void ordered(String lowKey, long low, String highKey, long high) {
         if (low > high) {
@@ -140,12 +150,5 @@ public final class Settings {
             map.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
         }
         return map;
-    }
-
-    /** A setting that cannot be used as given; the run stops with exit code 1. */
-    public static class SettingException extends IllegalArgumentException {
-        public SettingException(String key, String problem) {
-            super("Setting " + key + " " + problem);
-        }
     }
 }
