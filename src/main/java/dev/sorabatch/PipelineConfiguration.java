@@ -46,8 +46,8 @@ import dev.sorabatch.provider.Redactor;
 import dev.sorabatch.provider.RetryPolicy;
 import dev.sorabatch.provider.VideoProvider;
 import dev.sorabatch.provider.openai.OpenAiVideoProvider;
-import dev.sorabatch.provider.simulator.SimulatorServer;
-import dev.sorabatch.provider.simulator.SimulatorSettings;
+import dev.sorabatch.simulator.SimulatorServer;
+import dev.sorabatch.simulator.SimulatorSettings;
 import dev.sorabatch.run.ProgressReporter;
 import dev.sorabatch.run.RunControl;
 import dev.sorabatch.store.JobStore;
@@ -257,8 +257,9 @@ public class PipelineConfiguration implements CamelConfiguration {
             Map<String, String> modelMap = s.map("sora.openai.model-map");
             switch (name) {
                 case "simulator" -> {
-                    return new ProviderSettings(name, null, "Authorization", "simulator", modelMap,
-                            s.integer("sora.simulator.port", 0, 65535), simulatorSettings(s));
+                    String key = s.text("sora.simulator.api-key", "");
+                    return new ProviderSettings(name, null, "Authorization", key.isEmpty() ? "simulator" : key,
+                            modelMap, SimulatorSettings.port(s), SimulatorSettings.from(s));
                 }
                 case "openai" -> {
                     String key = s.text("sora.openai.api-key", "");
@@ -280,25 +281,6 @@ public class PipelineConfiguration implements CamelConfiguration {
                 default -> throw new SettingException("sora.provider",
                         "must be simulator or openai, got '" + name + "'");
             }
-        }
-
-        private static SimulatorSettings simulatorSettings(Settings s) {
-            long min = s.millis("sora.simulator.generation-min");
-            long max = s.millis("sora.simulator.generation-max");
-            s.ordered("sora.simulator.generation-min", min, "sora.simulator.generation-max", max);
-            String blocked = s.text("sora.simulator.blocked-word", "");
-            return new SimulatorSettings()
-                    .generationTime(Duration.ofMillis(min), Duration.ofMillis(max))
-                    .createsPerMinute(s.integer("sora.simulator.creates-per-minute", 0))
-                    .createsBurst(s.integer("sora.simulator.creates-burst", 0))
-                    .maxInFlight(s.integer("sora.simulator.max-in-flight", 0))
-                    .serverErrorShare(s.decimal("sora.simulator.server-error-share", 0, 1))
-                    .dropShare(s.decimal("sora.simulator.drop-share", 0, 1))
-                    .lostResponseShare(s.decimal("sora.simulator.lost-response-share", 0, 1))
-                    .failureShare(s.decimal("sora.simulator.failure-share", 0, 1))
-                    .contentExpiry(Duration.ofMillis(s.millis("sora.simulator.content-expiry")))
-                    .largeVideoBytes(s.wholeNumber("sora.simulator.video-bytes", 0))
-                    .blockedWord(blocked.isEmpty() ? null : blocked);
         }
     }
 

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.sorabatch.provider.simulator.SimulatorServer;
-import dev.sorabatch.provider.simulator.SimulatorSettings;
-import dev.sorabatch.provider.simulator.SimulatorStats;
+import dev.sorabatch.simulator.SimulatorServer;
+import dev.sorabatch.simulator.SimulatorSettings;
+import dev.sorabatch.simulator.SimulatorStats;
 
 /**
  * The packaged pipeline is killed with SIGKILL at random moments while it works through a 40-item batch, and

@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.main.Main;
 
-import dev.sorabatch.provider.simulator.SimulatorServer;
+import dev.sorabatch.simulator.SimulatorServer;
 import dev.sorabatch.store.Batch;
 import dev.sorabatch.store.Item;
 import dev.sorabatch.store.JobStore;

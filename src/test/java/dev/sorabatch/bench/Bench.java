@@ -28,9 +28,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.sorabatch.provider.simulator.SimulatorServer;
-import dev.sorabatch.provider.simulator.SimulatorSettings;
-import dev.sorabatch.provider.simulator.SimulatorStats;
+import dev.sorabatch.simulator.SimulatorServer;
+import dev.sorabatch.simulator.SimulatorSettings;
+import dev.sorabatch.simulator.SimulatorStats;
 
 /**
  * Benchmark harness: runs the packaged pipeline ({@code target/sora-batch.jar}) as a child JVM against the

@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import dev.sorabatch.ChildPipeline;
-import dev.sorabatch.provider.simulator.SimulatorServer;
-import dev.sorabatch.provider.simulator.SimulatorSettings;
+import dev.sorabatch.simulator.SimulatorServer;
+import dev.sorabatch.simulator.SimulatorSettings;
 
 /**
  * The {@code startup} scenario: how long a user waits from {@code java -jar} to work being done, measured from

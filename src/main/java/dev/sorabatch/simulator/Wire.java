@@ -1,8 +1,7 @@
-package dev.sorabatch.provider.simulator;
+package dev.sorabatch.simulator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import dev.sorabatch.provider.ProviderError;
 
 import java.util.List;
 
@@ -16,7 +15,11 @@ final class Wire {
 
     record Video(String id, String object, String model, String status, int progress, long createdAt, Long completedAt,
                  Long expiresAt, String prompt, String size, String seconds, String remixedFromVideoId,
-                 ProviderError error) {
+                 JobError error) {
+    }
+
+    /** A failed job's reason. */
+    record JobError(String code, String message) {
     }
 
     record VideoList(String object, List<Video> data, String firstId, String lastId, boolean hasMore) {

@@ -1,4 +1,4 @@
-package dev.sorabatch.provider.simulator;
+package dev.sorabatch.simulator;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

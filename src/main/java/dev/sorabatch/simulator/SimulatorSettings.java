@@ -1,20 +1,15 @@
-package dev.sorabatch.provider.simulator;
+package dev.sorabatch.simulator;
 
 import java.time.Duration;
-import java.util.Locale;
-import java.util.Properties;
 import java.util.Random;
-import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import dev.sorabatch.settings.Settings;
 
 /**
  * Behaviour knobs of the simulator. Every knob may be changed while the server runs (tests switch them between
  * phases); a change applies to requests that arrive afterwards. Shares are probabilities in {@code [0, 1]}.
  */
 public final class SimulatorSettings {
-
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     /** Min and max kept together so a concurrent reader never sees a half-applied range. */
     private record Range(Duration min, Duration max) {
@@ -37,55 +32,39 @@ public final class SimulatorSettings {
     private volatile Random random = new Random(42);
 
     /**
-     * Reads {@code sim.*} keys; absent keys keep their defaults. Durations are written {@code 500ms}, {@code 2s},
-     * {@code 3m} or {@code 1h}; the generation range as {@code 2s..5s}.
-     * Keys: {@code sim.generation, sim.createsPerMinute, sim.createsBurst, sim.maxInFlight, sim.serverErrorShare, sim.dropShare,
-     * sim.lostResponseShare, sim.failureShare, sim.expiry, sim.blockedWord} (empty disables),
-     * {@code sim.pollAfterMs, sim.largeVideoBytes, sim.apiKey, sim.echoKey, sim.seed}.
+     * The knobs from the {@code sora.simulator.*} settings, each checked with its bounds and in the pipeline's
+     * duration grammar ({@code 500}, {@code 2s}, {@code 5m}, {@code 1h30m}): in the pipeline from its settings, and
+     * on its own ({@link SimulatorMain}) from the packaged defaults with system properties and environment
+     * variables over them.
      */
-    public static SimulatorSettings fromProperties(Properties props) {
-        SimulatorSettings s = new SimulatorSettings();
-        ifSet(props, "generation", v -> {
-            String[] bounds = v.split("\\.\\.", 2);
-            Duration min = parseDuration(bounds[0]);
-            s.generationTime(min, bounds.length == 2 ? parseDuration(bounds[1]) : min);
-        });
-        ifSet(props, "createsPerMinute", v -> s.createsPerMinute(Integer.parseInt(v)));
-        ifSet(props, "createsBurst", v -> s.createsBurst(Integer.parseInt(v)));
-        ifSet(props, "maxInFlight", v -> s.maxInFlight(Integer.parseInt(v)));
-        ifSet(props, "serverErrorShare", v -> s.serverErrorShare(Double.parseDouble(v)));
-        ifSet(props, "dropShare", v -> s.dropShare(Double.parseDouble(v)));
-        ifSet(props, "lostResponseShare", v -> s.lostResponseShare(Double.parseDouble(v)));
-        ifSet(props, "failureShare", v -> s.failureShare(Double.parseDouble(v)));
-        ifSet(props, "expiry", v -> s.contentExpiry(parseDuration(v)));
-        ifSet(props, "blockedWord", v -> s.blockedWord(v.isEmpty() ? null : v));
-        ifSet(props, "pollAfterMs", v -> s.pollAfterMillis(Long.parseLong(v)));
-        ifSet(props, "largeVideoBytes", v -> s.largeVideoBytes(Long.parseLong(v)));
-        ifSet(props, "apiKey", v -> s.requiredApiKey(v.isEmpty() ? null : v));
-        ifSet(props, "echoKey", v -> s.echoKey(Boolean.parseBoolean(v)));
-        ifSet(props, "seed", v -> s.seed(Long.parseLong(v)));
-        return s;
+    public static SimulatorSettings from(Settings s) {
+        long min = s.millis("sora.simulator.generation-min");
+        long max = s.millis("sora.simulator.generation-max");
+        s.ordered("sora.simulator.generation-min", min, "sora.simulator.generation-max", max);
+        String blocked = s.text("sora.simulator.blocked-word", "");
+        String pollAfter = s.text("sora.simulator.poll-after", "");
+        String apiKey = s.text("sora.simulator.api-key", "");
+        return new SimulatorSettings()
+                .generationTime(Duration.ofMillis(min), Duration.ofMillis(max))
+                .createsPerMinute(s.integer("sora.simulator.creates-per-minute", 0))
+                .createsBurst(s.integer("sora.simulator.creates-burst", 0))
+                .maxInFlight(s.integer("sora.simulator.max-in-flight", 0))
+                .serverErrorShare(s.decimal("sora.simulator.server-error-share", 0, 1))
+                .dropShare(s.decimal("sora.simulator.drop-share", 0, 1))
+                .lostResponseShare(s.decimal("sora.simulator.lost-response-share", 0, 1))
+                .failureShare(s.decimal("sora.simulator.failure-share", 0, 1))
+                .contentExpiry(s.duration("sora.simulator.content-expiry", 0))
+                .largeVideoBytes(s.wholeNumber("sora.simulator.video-bytes", 0))
+                .blockedWord(blocked.isEmpty() ? null : blocked)
+                .pollAfterMillis(pollAfter.isEmpty() ? null : s.millis("sora.simulator.poll-after"))
+                .requiredApiKey(apiKey.isEmpty() ? null : apiKey)
+                .echoKey(s.flag("sora.simulator.echo-key"))
+                .seed(s.wholeNumber("sora.simulator.seed", Long.MIN_VALUE));
     }
 
-    private static void ifSet(Properties props, String knob, Consumer<String> apply) {
-        String value = props.getProperty("sim." + knob);
-        if (value != null) {
-            apply.accept(value.trim());
-        }
-    }
-
-    static Duration parseDuration(String text) {
-        Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new IllegalArgumentException("Not a duration (500ms, 2s, 3m, 1h): " + text);
-        }
-        long amount = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
-        };
+    /** {@code sora.simulator.port}: on 127.0.0.1; 0 picks a free one. */
+    public static int port(Settings s) {
+        return s.integer("sora.simulator.port", 0, 65535);
     }
 
     /** Each job's generation time is drawn uniformly from {@code [min, max]}; default 2–5 s. */

@@ -1,8 +1,7 @@
-package dev.sorabatch.provider.simulator;
+package dev.sorabatch.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sorabatch.provider.Variant;
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
@@ -103,11 +102,11 @@ class SimulatorServerTest {
                 HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, video.statusCode());
         assertEquals("video/mp4", video.headers().firstValue("Content-Type").orElseThrow());
-        assertEquals(server.sha256(Variant.VIDEO), sha256(video.body()));
+        assertEquals(server.sha256(Asset.VIDEO), sha256(video.body()));
         HttpResponse<byte[]> thumbnail = HTTP.send(request("/videos/" + id + "/content?variant=thumbnail").build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertEquals("image/webp", thumbnail.headers().firstValue("Content-Type").orElseThrow());
-        assertEquals(server.sha256(Variant.THUMBNAIL), sha256(thumbnail.body()));
+        assertEquals(server.sha256(Asset.THUMBNAIL), sha256(thumbnail.body()));
         assertEquals(1, server.stats().downloads("video"));
         assertEquals(1, server.stats().downloads("thumbnail"));
         assertEquals(1, server.stats().jobsCreated("café at dawn ☕"));
@@ -309,8 +308,8 @@ class SimulatorServerTest {
         }
         assertEquals(size, total);
         assertArrayEquals(fixture, start);
-        assertEquals(server.sha256(Variant.VIDEO), HexFormat.of().formatHex(digest.digest()));
-        assertNotEquals(sha256(fixture), server.sha256(Variant.VIDEO));
+        assertEquals(server.sha256(Asset.VIDEO), HexFormat.of().formatHex(digest.digest()));
+        assertNotEquals(sha256(fixture), server.sha256(Asset.VIDEO));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.sorabatch.provider.simulator;
+package dev.sorabatch.simulator;
 
 import org.junit.jupiter.api.Test;
 

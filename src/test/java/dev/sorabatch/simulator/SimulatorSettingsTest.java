@@ -1,9 +1,13 @@
-package dev.sorabatch.provider.simulator;
+package dev.sorabatch.simulator;
 
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Properties;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.sorabatch.settings.SettingException;
+import dev.sorabatch.settings.Settings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,18 +17,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SimulatorSettingsTest {
 
     @Test
-    void readsKnobsFromProperties() {
-        Properties props = new Properties();
-        props.setProperty("sim.generation", "300ms..2s");
-        props.setProperty("sim.createsPerMinute", "50");
-        props.setProperty("sim.dropShare", "0.25");
-        props.setProperty("sim.expiry", "3m");
-        props.setProperty("sim.blockedWord", "");
-        props.setProperty("sim.pollAfterMs", "1500");
-        props.setProperty("sim.apiKey", "sk-local");
-        props.setProperty("sim.echoKey", "true");
-
-        SimulatorSettings settings = SimulatorSettings.fromProperties(props);
+    void readsKnobsFromTheSimulatorSettingsOverThePackagedDefaults() throws Exception {
+        Map<String, String> props = Map.of("sora.simulator.generation-min", "300",
+                "sora.simulator.generation-max", "2s",
+                "sora.simulator.creates-per-minute", "50",
+                "sora.simulator.drop-share", "0.25",
+                "sora.simulator.content-expiry", "3m",
+                "sora.simulator.blocked-word", "",
+                "sora.simulator.poll-after", "1500",
+                "sora.simulator.api-key", "sk-local",
+                "sora.simulator.echo-key", "true");
+        props.forEach(System::setProperty);
+        SimulatorSettings settings;
+        try {
+            settings = SimulatorSettings.from(SimulatorMain.settings());
+        } finally {
+            props.keySet().forEach(System::clearProperty);
+        }
 
         assertEquals(Duration.ofMillis(300), settings.generationMin());
         assertEquals(Duration.ofSeconds(2), settings.generationMax());
@@ -59,6 +68,7 @@ class SimulatorSettingsTest {
         assertThrows(IllegalArgumentException.class, () -> settings.failureShare(1.5));
         assertThrows(IllegalArgumentException.class, () -> settings.serverErrorShare(Double.NaN));
         assertThrows(IllegalArgumentException.class, () -> settings.generationTime(Duration.ofSeconds(5), Duration.ofSeconds(2)));
-        assertThrows(IllegalArgumentException.class, () -> SimulatorSettings.parseDuration("2 weeks"));
+        Settings twoWeeks = new Settings(key -> Optional.of(key.equals("sora.simulator.generation-min") ? "2 weeks" : "1s"));
+        assertThrows(SettingException.class, () -> SimulatorSettings.from(twoWeeks));
     }
 }

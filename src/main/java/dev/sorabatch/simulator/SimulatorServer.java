@@ -1,12 +1,10 @@
-package dev.sorabatch.provider.simulator;
+package dev.sorabatch.simulator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.sorabatch.provider.JobStatus;
-import dev.sorabatch.provider.Variant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,8 +106,8 @@ public final class SimulatorServer implements AutoCloseable {
     }
 
     /** Hex SHA-256 of the bytes a download of this variant returns under the current settings. */
-    public String sha256(Variant variant) {
-        return Asset.valueOf(variant.name()).body(settings.largeVideoBytes()).sha256();
+    public String sha256(Asset asset) {
+        return asset.body(settings.largeVideoBytes()).sha256();
     }
 
     @Override
@@ -198,7 +196,7 @@ public final class SimulatorServer implements AutoCloseable {
         stats.countCreateRequest();
         Map<String, String> fields = readFields(exchange);
         Job source = jobs.find(sourceId);
-        if (source.status(System.currentTimeMillis()) != JobStatus.COMPLETED) {
+        if (source.status(System.currentTimeMillis()) != Status.COMPLETED) {
             throw notReady(source);
         }
         Job.Spec from = source.spec();
@@ -311,7 +309,7 @@ public final class SimulatorServer implements AutoCloseable {
                     "Invalid variant '" + variant + "'. Supported values are: 'video', 'thumbnail' and 'spritesheet'.");
         }
         long now = System.currentTimeMillis();
-        if (job.status(now) != JobStatus.COMPLETED) {
+        if (job.status(now) != Status.COMPLETED) {
             throw notReady(job);
         }
         if (job.expired(now, settings.contentExpiry())) {

@@ -1,4 +1,4 @@
-package dev.sorabatch.provider.simulator;
+package dev.sorabatch.simulator;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +23,7 @@ import java.util.Random;
  *   -flags:v +bitexact spritesheet.jpg
  * </pre>
  */
-enum Asset {
+public enum Asset {
     VIDEO("video/mp4", "sample.mp4"),
     THUMBNAIL("image/webp", "thumbnail.webp"),
     SPRITESHEET("image/jpeg", "spritesheet.jpg");

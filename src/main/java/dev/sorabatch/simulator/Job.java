@@ -1,7 +1,5 @@
-package dev.sorabatch.provider.simulator;
+package dev.sorabatch.simulator;
 
-import dev.sorabatch.provider.JobStatus;
-import dev.sorabatch.provider.ProviderError;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,8 +13,8 @@ import java.time.Instant;
  */
 final class Job {
 
-    private static final ProviderError FAILURE =
-            new ProviderError("video_generation_failed", "Video generation failed. Please try again.");
+    private static final Wire.JobError FAILURE =
+            new Wire.JobError("video_generation_failed", "Video generation failed. Please try again.");
 
     /** What the client asked for; {@code remixOf} is null unless this job is a remix. */
     record Spec(String model, String prompt, String seconds, String size, String remixOf) {
@@ -67,14 +65,14 @@ final class Job {
         return fails;
     }
 
-    JobStatus status(long now) {
+    Status status(long now) {
         if (now < startsAt) {
-            return JobStatus.QUEUED;
+            return Status.QUEUED;
         }
         if (now < endsAt) {
-            return JobStatus.IN_PROGRESS;
+            return Status.IN_PROGRESS;
         }
-        return fails ? JobStatus.FAILED : JobStatus.COMPLETED;
+        return fails ? Status.FAILED : Status.COMPLETED;
     }
 
     /** Whether a completed job's content is gone. */
@@ -83,8 +81,8 @@ final class Job {
     }
 
     Wire.Video view(long now, Duration expiry) {
-        JobStatus status = status(now);
-        boolean completed = status == JobStatus.COMPLETED;
+        Status status = status(now);
+        boolean completed = status == Status.COMPLETED;
         int progress = switch (status) {
             case QUEUED, FAILED -> 0;
             // capped below 100 so that 100 always means "content is ready"
@@ -93,6 +91,6 @@ final class Job {
         };
         return new Wire.Video(id, "video", spec.model(), status.wire(), progress, createdAt.getEpochSecond(),
                 completed ? endsAt / 1000 : null, completed ? (endsAt + expiry.toMillis()) / 1000 : null,
-                spec.prompt(), spec.size(), spec.seconds(), spec.remixOf(), status == JobStatus.FAILED ? FAILURE : null);
+                spec.prompt(), spec.size(), spec.seconds(), spec.remixOf(), status == Status.FAILED ? FAILURE : null);
     }
 }
