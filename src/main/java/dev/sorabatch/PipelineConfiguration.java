@@ -27,10 +27,11 @@ import dev.sorabatch.ingest.BatchIngestor;
 import dev.sorabatch.ingest.BucketSource;
 import dev.sorabatch.ingest.EventQueueSource;
 import dev.sorabatch.ingest.FolderSource;
-import dev.sorabatch.ingest.InputReferences;
+import dev.sorabatch.reference.InputReferences;
 import dev.sorabatch.ingest.InputSource;
 import dev.sorabatch.ingest.ReadLimits;
-import dev.sorabatch.ingest.ReferencePolicy;
+import dev.sorabatch.reference.ReferencePolicy;
+import dev.sorabatch.reference.ReferenceSettings;
 import dev.sorabatch.ingest.ValidationRules;
 import dev.sorabatch.manifest.CostEstimate;
 import dev.sorabatch.manifest.Finalizer;
@@ -63,8 +64,6 @@ import dev.sorabatch.submit.SubmitWorker;
  * (exit 1 with the reason if not), and only then is the provider reached.
  */
 public class PipelineConfiguration implements CamelConfiguration {
-
-    private static final int MAX_REFERENCE_MB = 1024;
 
     @Override
     public void configure(CamelContext camel) throws Exception {
@@ -113,10 +112,10 @@ public class PipelineConfiguration implements CamelConfiguration {
         int reconcileAttempts = s.integer("sora.reconcile.max-attempts", 1);
         // a create may take up to the HTTP response timeout: only after that may its item be reconciled
         long createLease = s.millis("camel.component.http.response-timeout", 1) + reconcileSettle;
-        ReferencePolicy references = referencePolicy(s);
+        ReferenceSettings referenceSettings = ReferenceSettings.from(s);
+        ReferencePolicy references = referenceSettings.policy();
         ValidationRules rules = rules(s, references);
         ReadLimits readLimits = readLimits(s);
-        int referenceMaxLength = s.integer("sora.input-reference.max-length", 1);
         CostEstimate cost = new CostEstimate(s.map("sora.cost.usd-per-second"));
 
         // ---- the output, the working folder and the store must be usable before any work is taken in
@@ -150,7 +149,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("jobStore", store);
         registry.bind("runControl", run);
         BatchIngestor ingestor = new BatchIngestor(store, rules,
-                store.itemColumns().capped("input_reference", referenceMaxLength), readLimits, provider.name(),
+                store.itemColumns().capped("input_reference", referenceSettings.maxLength()), readLimits, provider.name(),
                 input.skipDuplicates(), lease);
         InputSource source = input.source(ingestor, run, aws);
         registry.bind("inputSource", source);
@@ -345,16 +344,6 @@ public class PipelineConfiguration implements CamelConfiguration {
             return BucketOutputStore.forUri(camel.createProducerTemplate(), output, partSizeMb, tempDir);
         } catch (IllegalArgumentException e) {
             throw new SettingException("sora.output", e.getMessage());
-        }
-    }
-
-    private static ReferencePolicy referencePolicy(Settings s) {
-        int maxMb = s.integer("sora.input-reference.max-mb", 1, MAX_REFERENCE_MB);
-        try {
-            return new ReferencePolicy(Set.copyOf(s.list("sora.input-reference.allow-urls")),
-                    Set.copyOf(s.list("sora.input-reference.allow-buckets")), maxMb * 1024 * 1024);
-        } catch (IllegalArgumentException e) {
-            throw new SettingException("sora.input-reference.allow-urls", e.getMessage());
         }
     }
 

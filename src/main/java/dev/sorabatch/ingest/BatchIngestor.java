@@ -22,6 +22,7 @@ import dev.sorabatch.store.Batch;
 import dev.sorabatch.store.ColumnSizes;
 import dev.sorabatch.store.IngestTransaction;
 import dev.sorabatch.store.JobStore;
+import dev.sorabatch.reference.ReferenceResolver;
 
 /**
  * Turns one input file or object into one batch: parse, validate and write the rows, streaming, in committed chunks

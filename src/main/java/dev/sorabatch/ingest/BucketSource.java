@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import dev.sorabatch.run.RunControl;
+import dev.sorabatch.reference.ReferenceResolver;
 
 /**
  * {@code sora.input=s3://<bucket>/<prefix>}: objects directly under the prefix become batches, exactly like files

@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 import dev.sorabatch.run.RunControl;
+import dev.sorabatch.reference.ReferenceResolver;
 
 /**
  * {@code sora.input=sqs://<queue>}: S3 event notifications name new objects, and each named prompt file becomes a

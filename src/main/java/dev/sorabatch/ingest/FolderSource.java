@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.sorabatch.run.RunControl;
 import dev.sorabatch.store.Batch;
+import dev.sorabatch.reference.ReferenceResolver;
 
 /**
  * {@code sora.input=file:<folder>}: prompt files dropped in a local folder (not its sub-folders, which may hold the

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import dev.sorabatch.store.ColumnSizes;
+import dev.sorabatch.reference.ReferenceResolver;
 
 /**
  * Checks the rows of one batch against {@link ValidationRules} and turns each into {@link ItemDraft}s:

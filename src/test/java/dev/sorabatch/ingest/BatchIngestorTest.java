@@ -29,6 +29,7 @@ import dev.sorabatch.store.Batch;
 import dev.sorabatch.store.ColumnSizes;
 import dev.sorabatch.store.IngestTransaction;
 import dev.sorabatch.store.JobStore;
+import dev.sorabatch.reference.ReferenceResolver;
 
 /** Files written into the real H2 store: in committed chunks, invisible to workers until whole, never half kept. */
 class BatchIngestorTest {

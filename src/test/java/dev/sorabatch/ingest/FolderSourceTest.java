@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.sorabatch.run.RunControl;
 import dev.sorabatch.store.Batch;
 import dev.sorabatch.store.JobStore;
+import dev.sorabatch.reference.ReferenceResolver;
 
 class FolderSourceTest {
 

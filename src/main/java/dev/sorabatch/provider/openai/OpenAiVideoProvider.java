@@ -29,7 +29,7 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 
-import dev.sorabatch.ingest.InputReferences;
+import dev.sorabatch.reference.InputReferences;
 import dev.sorabatch.provider.ContentStream;
 import dev.sorabatch.provider.JobStatus;
 import dev.sorabatch.provider.ProviderError;

@@ -1,4 +1,4 @@
-package dev.sorabatch.ingest;
+package dev.sorabatch.reference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.sorabatch.ingest;
+package dev.sorabatch.reference;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,4 +1,4 @@
-package dev.sorabatch.ingest;
+package dev.sorabatch.reference;
 
 /**
  * An {@code s3://bucket/key} reference. Keys with {@code .} or {@code ..} segments are refused: S3 keys are flat,

@@ -1,4 +1,4 @@
-package dev.sorabatch.ingest;
+package dev.sorabatch.reference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,11 +13,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ReferenceResolverTest {
+public class ReferenceResolverTest {
 
     static final byte[] PNG = Base64.getDecoder().decode(
             "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==");
-    static final String PNG_DATA_URL = "data:image/png;base64," + Base64.getEncoder().encodeToString(PNG);
+    public static final String PNG_DATA_URL = "data:image/png;base64," + Base64.getEncoder().encodeToString(PNG);
 
     private static final ReferencePolicy STRICT = ReferencePolicy.DEFAULT;
     private static final ReferencePolicy OPEN = new ReferencePolicy(Set.of("images.example.com"), Set.of("shared"),

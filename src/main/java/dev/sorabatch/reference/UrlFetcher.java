@@ -1,4 +1,4 @@
-package dev.sorabatch.ingest;
+package dev.sorabatch.reference;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.sorabatch.ingest;
+package dev.sorabatch.reference;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
