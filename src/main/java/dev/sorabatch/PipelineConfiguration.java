@@ -46,6 +46,7 @@ import dev.sorabatch.poll.PollWorker;
 import dev.sorabatch.provider.Redactor;
 import dev.sorabatch.provider.RetryPolicy;
 import dev.sorabatch.provider.VideoProvider;
+import dev.sorabatch.provider.openai.OpenAiSettings;
 import dev.sorabatch.provider.openai.OpenAiVideoProvider;
 import dev.sorabatch.simulator.SimulatorServer;
 import dev.sorabatch.simulator.SimulatorSettings;
@@ -79,7 +80,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                 s.integer("sora.store.pool-size", 2, 1000), s.flag("sora.store.allow-volatile"));
         AwsClients awsClients = new AwsClients(s.text("sora.aws.region"), s.text("sora.aws.s3.endpoint", ""),
                 s.text("sora.aws.sqs.endpoint", ""), s.flag("sora.aws.s3.path-style"));
-        ProviderSettings providerSettings = ProviderSettings.read(s);
+        ProviderChoice providerChoice = ProviderChoice.from(s);
         InputSettings input = InputSettings.read(s, once);
         String outputUri = s.text("sora.output");
         if (!outputUri.startsWith("file:") && !(outputUri.startsWith("s3://") && outputUri.length() > "s3://".length())) {
@@ -134,7 +135,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         if (!outputUri.startsWith("file:")) {
             checked("sora.output", output::check);
         }
-        VideoProvider provider = provider(camel, providerSettings, new InputReferences(aws::s3, references));
+        VideoProvider provider = providerChoice.provider(camel, s);
         RunControl run = new RunControl(camel, store, once);
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
@@ -156,7 +157,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         // the first poll at once rather than after the consumer's default second: it is on every start's clock
         camel.getPropertiesComponent().addOverrideProperty("sora.input.endpoint", source.endpointUri() + "&initialDelay=0");
         registry.bind("submitWorker", new SubmitWorker(store, provider, limiter, createRetry, pacer, run, maxInFlight,
-                claimSize, createLease, reconcileSettle, owner));
+                claimSize, createLease, reconcileSettle, owner, new InputReferences(aws::s3, references)));
         registry.bind("reconciler", new Reconciler(store, provider, freeRetry, pacer, reconcileAttempts,
                 reconcileWindow, lease, claimSize, owner));
         registry.bind("pollWorker", new PollWorker(store, provider, pacer, freeRetry, run, claimSize, lease, owner));
@@ -247,53 +248,35 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
     }
 
-    /** {@code sora.provider} and its settings; the simulator's are read only when it is the provider. */
-    private record ProviderSettings(String name, String baseUrl, String authHeader, String apiKey,
-                                    Map<String, String> modelMap, int simulatorPort, SimulatorSettings simulator) {
+    /**
+     * {@code sora.provider}: the built-in simulator (started on loopback when the provider is made) or an
+     * OpenAI-compatible service; the simulator's settings are read only when it is the provider.
+     */
+    private record ProviderChoice(OpenAiSettings openai, SimulatorSettings simulator, int simulatorPort,
+                                  String simulatorKey) {
 
-        static ProviderSettings read(Settings s) {
+        static ProviderChoice from(Settings s) {
             String name = s.text("sora.provider");
-            Map<String, String> modelMap = s.map("sora.openai.model-map");
-            switch (name) {
+            return switch (name) {
                 case "simulator" -> {
                     String key = s.text("sora.simulator.api-key", "");
-                    return new ProviderSettings(name, null, "Authorization", key.isEmpty() ? "simulator" : key,
-                            modelMap, SimulatorSettings.port(s), SimulatorSettings.from(s));
+                    yield new ProviderChoice(null, SimulatorSettings.from(s), SimulatorSettings.port(s),
+                            key.isEmpty() ? "simulator" : key);
                 }
-                case "openai" -> {
-                    String key = s.text("sora.openai.api-key", "");
-                    if (key.isEmpty()) {
-                        throw new SettingException("sora.openai.api-key", "is empty: set OPENAI_API_KEY");
-                    }
-                    Redactor.addSecret(key);
-                    String header = s.text("sora.openai.auth-header");
-                    if (!header.equalsIgnoreCase("authorization") && !header.equalsIgnoreCase("api-key")) {
-                        throw new SettingException("sora.openai.auth-header", "must be Authorization or api-key");
-                    }
-                    String baseUrl = s.text("sora.openai.base-url");
-                    if (!baseUrl.startsWith("https://") && !baseUrl.startsWith("http://")) {
-                        throw new SettingException("sora.openai.base-url",
-                                "must be an http:// or https:// URL, got '" + baseUrl + "'");
-                    }
-                    return new ProviderSettings(name, baseUrl, header, key, modelMap, 0, null);
-                }
-                default -> throw new SettingException("sora.provider",
-                        "must be simulator or openai, got '" + name + "'");
-            }
+                case "openai" -> new ProviderChoice(OpenAiSettings.from(s), null, 0, null);
+                default -> throw new SettingException("sora.provider", "must be simulator or openai, got '" + name + "'");
+            };
         }
-    }
 
-    private static VideoProvider provider(CamelContext camel, ProviderSettings p, InputReferences references)
-            throws Exception {
-        if (p.simulator() != null) {
-            SimulatorServer simulator = new SimulatorServer(p.simulatorPort(), p.simulator()).start();
-            camel.addService(closing(simulator::close));
-            camel.getRegistry().bind("simulator", simulator);
-            return new OpenAiVideoProvider(camel, "simulator", simulator.baseUrl(), p.authHeader(), p.apiKey(),
-                    p.modelMap(), references);
+        VideoProvider provider(CamelContext camel, Settings s) throws Exception {
+            if (openai != null) {
+                return new OpenAiVideoProvider(camel, openai);
+            }
+            SimulatorServer server = new SimulatorServer(simulatorPort, simulator).start();
+            camel.addService(closing(server::close));
+            camel.getRegistry().bind("simulator", server);
+            return new OpenAiVideoProvider(camel, OpenAiSettings.simulator(s, server.baseUrl(), simulatorKey));
         }
-        return new OpenAiVideoProvider(camel, p.name(), p.baseUrl(), p.authHeader(), p.apiKey(), p.modelMap(),
-                references);
     }
 
     /** The S3 and SQS clients, built on first use and bound as s3Client / sqsClient for the Camel components. */

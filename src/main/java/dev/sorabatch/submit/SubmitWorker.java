@@ -1,5 +1,6 @@
 package dev.sorabatch.submit;
 
+import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -9,11 +10,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.sorabatch.poll.PollPacer;
+import dev.sorabatch.provider.ProviderError;
 import dev.sorabatch.provider.ProviderException;
+import dev.sorabatch.provider.ReferenceImage;
 import dev.sorabatch.provider.RetryPolicy;
 import dev.sorabatch.provider.VideoJob;
 import dev.sorabatch.provider.VideoProvider;
 import dev.sorabatch.provider.VideoRequest;
+import dev.sorabatch.reference.InputReferences;
 import dev.sorabatch.run.RunControl;
 import dev.sorabatch.store.Item;
 import dev.sorabatch.store.ItemState;
@@ -49,13 +53,15 @@ public class SubmitWorker {
     private final long leaseMillis;
     private final long reconcileAfterMillis;
     private final String owner;
+    private final InputReferences references;
     private volatile int ceiling;
     private volatile long ceilingSetAt;
     private volatile long probeAfterMillis = PROBE_INFERRED_MILLIS;
 
     public SubmitWorker(JobStore store, VideoProvider provider, CreateRateLimiter limiter, RetryPolicy retry,
                         PollPacer pacer, RunControl run, int maxInFlight, int batchSize, long leaseMillis,
-                        long reconcileAfterMillis, String owner) {
+                        long reconcileAfterMillis, String owner, InputReferences references) {
+        this.references = references;
         this.store = store;
         this.provider = provider;
         this.limiter = limiter;
@@ -167,12 +173,29 @@ public class SubmitWorker {
     }
 
     /** {@code remix_of} may name an item of an earlier batch: send its provider job id. */
-    private VideoRequest request(Item item) throws SQLException {
+    private VideoRequest request(Item item) throws SQLException, ProviderException {
         String remixOf = item.remixOf();
         if (remixOf != null) {
             remixOf = store.jobIdOfRequest(remixOf).orElse(remixOf);
         }
         return new VideoRequest(item.prompt(), item.model(), item.seconds(), item.size(), remixOf,
-                item.inputReference());
+                image(item.inputReference()));
+    }
+
+    /** The first-frame image, read now: nothing is sent if it cannot be, and the reason is kept. */
+    private ReferenceImage image(String reference) throws ProviderException {
+        if (reference == null) {
+            return null;
+        }
+        try {
+            InputReferences.Image image = references.read(reference);
+            return new ReferenceImage(image.bytes(), image.contentType(), image.fileName());
+        } catch (InputReferences.Unusable e) {
+            throw new ProviderException(ProviderException.Kind.REJECTED, 0, new ProviderError(
+                    "input_reference_unreadable", "input_reference cannot be used: " + e.getMessage()), null, e);
+        } catch (IOException e) {
+            throw new ProviderException(ProviderException.Kind.RETRYABLE, 0, new ProviderError(
+                    "input_reference_unavailable", e.getMessage()), null, e);
+        }
     }
 }
