@@ -23,6 +23,8 @@ import dev.sorabatch.store.ColumnSizes;
 import dev.sorabatch.store.IngestTransaction;
 import dev.sorabatch.store.JobStore;
 import dev.sorabatch.reference.ReferenceResolver;
+import dev.sorabatch.store.NewItem;
+import dev.sorabatch.store.KeyOwner;
 
 /**
  * Turns one input file or object into one batch: parse, validate and write the rows, streaming, in committed chunks
@@ -229,7 +231,7 @@ public class BatchIngestor {
         }
 
         private void add(RawRow row) throws SQLException {
-            for (ItemDraft draft : validator.validate(row)) {
+            for (NewItem draft : validator.validate(row)) {
                 tx.add(draft);
             }
         }

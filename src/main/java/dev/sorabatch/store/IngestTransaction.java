@@ -10,8 +10,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
-import dev.sorabatch.ingest.ItemDraft;
-import dev.sorabatch.ingest.KeyOwner;
 
 /**
  * One file's rows written to a batch in state {@code INGESTING}, committed in chunks so that memory stays flat
@@ -75,7 +73,7 @@ public final class IngestTransaction implements AutoCloseable {
         }
     }
 
-    public void add(ItemDraft d) throws SQLException {
+    public void add(NewItem d) throws SQLException {
         JobStore.bind(insertItem, batchId, d.itemKey(), d.foldedKey(), d.foldedId(), d.requestId(), d.row(), d.take(),
                 d.rejected() ? ItemState.REJECTED.name() : ItemState.PENDING.name(), d.prompt(), d.model(),
                 d.rejected() ? null : d.seconds(), d.size(), d.remixOf(), d.inputReference(), d.metadataJson(),

@@ -30,6 +30,7 @@ import dev.sorabatch.store.ColumnSizes;
 import dev.sorabatch.store.IngestTransaction;
 import dev.sorabatch.store.JobStore;
 import dev.sorabatch.reference.ReferenceResolver;
+import dev.sorabatch.store.NewItem;
 
 /** Files written into the real H2 store: in committed chunks, invisible to workers until whole, never half kept. */
 class BatchIngestorTest {
@@ -105,7 +106,7 @@ class BatchIngestorTest {
         IngestTransaction dead = store.beginIngest("crash.csv", "test", LEASE);
         RequestValidator validator = new RequestValidator(ValidationRules.defaults());
         for (int row = 1; row <= 12_000; row++) {
-            for (ItemDraft draft : validator.validate(new RawRow(row, Map.of("id", "c" + row, "prompt", "p"), null))) {
+            for (NewItem draft : validator.validate(new RawRow(row, Map.of("id", "c" + row, "prompt", "p"), null))) {
                 dead.add(draft);
             }
             if (dead.full()) {
@@ -145,7 +146,7 @@ class BatchIngestorTest {
         RequestValidator whole = new RequestValidator(ValidationRules.defaults());
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
-            for (ItemDraft d : whole.validate(new RawRow(i + 1, stringValues(rows.get(i)), null))) {
+            for (NewItem d : whole.validate(new RawRow(i + 1, stringValues(rows.get(i)), null))) {
                 expected.add(d.row() + " " + d.take() + " " + d.itemKey() + " " + d.rejection());
             }
         }

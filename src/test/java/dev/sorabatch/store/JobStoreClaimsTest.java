@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.sorabatch.ManualClock;
-import dev.sorabatch.ingest.ItemDraft;
+import dev.sorabatch.store.NewItem;
 
 /** Claims on the real H2 file store: fair between batches, read only what they take, content nearest expiry first. */
 class JobStoreClaimsTest {
@@ -48,7 +48,7 @@ class JobStoreClaimsTest {
     private Batch batch(String name, int items) throws Exception {
         try (IngestTransaction tx = store.beginIngest(name + ".csv", "simulator", 30_000)) {
             for (int i = 1; i <= items; i++) {
-                tx.add(new ItemDraft(i, name + "-" + i, name + "-" + i, name + "-" + i, 1, "A scene " + i + " of " + name,
+                tx.add(new NewItem(i, name + "-" + i, name + "-" + i, name + "-" + i, 1, "A scene " + i + " of " + name,
                         "sora-2", 4, "720x1280", null, null, "{}", null));
             }
             tx.flush();

@@ -1,9 +1,9 @@
-package dev.sorabatch.ingest;
+package dev.sorabatch.store;
 
 import java.util.Locale;
 
 /**
- * One item (one take of one request row) ready to be written to the job store. Every text fits its store column.
+ * One item (one take of one request row) as ingest writes it to the job store (PENDING, or REJECTED with the reason). Every text fits its store column.
  * A rejected row yields exactly one draft with {@code rejection != null} and take 1.
  *
  * @param row          1-based position of the request in the file
@@ -16,7 +16,7 @@ import java.util.Locale;
  * @param metadataJson unknown request fields as a JSON object, "{}" when none
  * @param rejection    human-readable reason when the row broke a rule, else null
  */
-public record ItemDraft(int row, String requestId, String itemKey, String claimedId, int take, String prompt,
+public record NewItem(int row, String requestId, String itemKey, String claimedId, int take, String prompt,
                         String model, int seconds, String size, String remixOf, String inputReference,
                         String metadataJson, String rejection) {
 
@@ -40,7 +40,7 @@ public record ItemDraft(int row, String requestId, String itemKey, String claime
     }
 
     /** Keys and ids compare ignoring case, as file names do on case-insensitive file systems. */
-    static String fold(String key) {
+    public static String fold(String key) {
         return key.toLowerCase(Locale.ROOT);
     }
 

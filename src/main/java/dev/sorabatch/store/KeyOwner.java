@@ -1,4 +1,4 @@
-package dev.sorabatch.ingest;
+package dev.sorabatch.store;
 
 /**
  * The row that holds an item key or an id in a batch.
