@@ -115,7 +115,7 @@ class BucketPipelineTest {
         // the same object (same key, same ETag) seen again, as after a crash between commit and move
         put("incoming/once.json", content);
         await().atMost(Duration.ofSeconds(30)).until(() -> !keys("prompts", "incoming/").contains("incoming/once.json"));
-        assertThat(pipeline.store().findBatch("once-2")).isEmpty();
+        assertThat(pipeline.store().batches().find("once-2")).isEmpty();
         assertThat(pipeline.simulator().stats().jobsPerPrompt().get("A paper boat")).isEqualTo(jobs).isEqualTo(1);
     }
 

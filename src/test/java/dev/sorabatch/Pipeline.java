@@ -80,9 +80,9 @@ final class Pipeline implements AutoCloseable {
     /** The batch's items as the store has them now; none before the batch is committed. */
     List<Item> items(String batch) throws SQLException {
         List<Item> items = new ArrayList<>();
-        Optional<Batch> b = store().findBatch(batch);
+        Optional<Batch> b = store().batches().find(batch);
         if (b.isPresent()) {
-            store().forEachItem(b.get().id(), items::add);
+            store().batches().forEachItem(b.get().id(), items::add);
         }
         return items;
     }

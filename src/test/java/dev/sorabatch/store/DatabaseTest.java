@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every commit is durable whatever store URL the user writes: H2 runs with WRITE_DELAY 0 or does not open. */
-class StoreDataSourceTest {
+class DatabaseTest {
 
     @TempDir
     Path dir;
 
-    private static StoreDataSource.Options options(String url) {
-        return new StoreDataSource.Options(url, "sa", "", 2, false);
+    private static StoreSettings options(String url) {
+        return new StoreSettings(url, "sa", "", 2, false);
     }
 
     /** What the open database really does, which after a reopen is not what INFORMATION_SCHEMA says. */
@@ -33,8 +33,8 @@ class StoreDataSourceTest {
     @Test
     void aUserUrlWithoutWriteDelayEndsWithWriteDelayZero() throws Exception {
         String url = "jdbc:h2:file:" + dir.resolve("jobs");
-        try (HikariDataSource ds = StoreDataSource.open(options(url)); Connection c = ds.getConnection()) {
-            assertThat(StoreDataSource.writeDelay(c)).as("INFORMATION_SCHEMA.SETTINGS").isEqualTo("0");
+        try (HikariDataSource ds = Database.open(options(url)); Connection c = ds.getConnection()) {
+            assertThat(Database.writeDelay(c)).as("INFORMATION_SCHEMA.SETTINGS").isEqualTo("0");
             assertThat(appliedWriteDelay(c)).as("applied by the store").isZero();
         }
     }
@@ -46,10 +46,10 @@ class StoreDataSourceTest {
             st.execute("SET WRITE_DELAY 0"); // kept in the file, but not applied on the next open
         }
         try (Connection plain = DriverManager.getConnection(url, "sa", "")) {
-            assertThat(StoreDataSource.writeDelay(plain)).isEqualTo("0");
+            assertThat(Database.writeDelay(plain)).isEqualTo("0");
             assertThat(appliedWriteDelay(plain)).as("H2's own reopen").isPositive();
         }
-        try (HikariDataSource ds = StoreDataSource.open(options(url)); Connection c = ds.getConnection()) {
+        try (HikariDataSource ds = Database.open(options(url)); Connection c = ds.getConnection()) {
             assertThat(appliedWriteDelay(c)).as("applied by the store").isZero();
         }
     }
@@ -57,8 +57,8 @@ class StoreDataSourceTest {
     @Test
     void aWriteDelayAskedForInTheUrlIsOverruled() throws Exception {
         String url = "jdbc:h2:file:" + dir.resolve("jobs") + ";WRITE_DELAY=500;MODE=Regular";
-        assertThat(StoreDataSource.durableUrl(options(url))).isEqualTo("jdbc:h2:file:" + dir.resolve("jobs") + ";MODE=Regular");
-        try (HikariDataSource ds = StoreDataSource.open(options(url)); Connection c = ds.getConnection()) {
+        assertThat(Database.durableUrl(options(url))).isEqualTo("jdbc:h2:file:" + dir.resolve("jobs") + ";MODE=Regular");
+        try (HikariDataSource ds = Database.open(options(url)); Connection c = ds.getConnection()) {
             assertThat(appliedWriteDelay(c)).isZero();
         }
     }
@@ -70,17 +70,17 @@ class StoreDataSourceTest {
              Statement st = admin.createStatement()) {
             st.execute("create user worker password 'pw'");
         }
-        assertThatThrownBy(() -> StoreDataSource.open(new StoreDataSource.Options(url, "worker", "pw", 2, false)))
-                .isInstanceOf(StoreDataSource.StoreException.class)
+        assertThatThrownBy(() -> Database.open(new StoreSettings(url, "worker", "pw", 2, false)))
+                .isInstanceOf(Database.StoreException.class)
                 .hasMessageContaining("'worker'").hasMessageContaining("SET WRITE_DELAY 0")
                 .hasMessageContaining("admin").hasMessageNotContaining("\n");
     }
 
     @Test
     void inMemoryStoresAreRefusedUnlessAllowed() throws Exception {
-        assertThatThrownBy(() -> StoreDataSource.open(options("jdbc:h2:mem:jobs")))
-                .isInstanceOf(StoreDataSource.StoreException.class).hasMessageContaining("sora.store.allow-volatile");
-        try (HikariDataSource ds = StoreDataSource.open(new StoreDataSource.Options("jdbc:h2:mem:jobs", "sa", "", 2, true));
+        assertThatThrownBy(() -> Database.open(options("jdbc:h2:mem:jobs")))
+                .isInstanceOf(Database.StoreException.class).hasMessageContaining("sora.store.allow-volatile");
+        try (HikariDataSource ds = Database.open(new StoreSettings("jdbc:h2:mem:jobs", "sa", "", 2, true));
              Connection c = ds.getConnection()) {
             assertThat(appliedWriteDelay(c)).isZero();
         }
@@ -88,18 +88,18 @@ class StoreDataSourceTest {
 
     @Test
     void otherDatabasesAreRefusedAndPostgresUrlsAreKeptAsWritten() throws Exception {
-        assertThatThrownBy(() -> StoreDataSource.durableUrl(options("jdbc:mysql://db/jobs")))
+        assertThatThrownBy(() -> Database.durableUrl(options("jdbc:mysql://db/jobs")))
                 .hasMessageContaining("jdbc:postgresql:");
-        assertThat(StoreDataSource.durableUrl(options("jdbc:postgresql://db/jobs?ssl=true")))
+        assertThat(Database.durableUrl(options("jdbc:postgresql://db/jobs?ssl=true")))
                 .isEqualTo("jdbc:postgresql://db/jobs?ssl=true");
     }
 
     @Test
     void theFolderOfAnH2FileIsKnownBeforeH2OpensIt() {
-        assertThat(StoreDataSource.h2Folder("jdbc:h2:file:" + dir.resolve("a/jobs") + ";AUTO_SERVER=TRUE"))
+        assertThat(Database.h2Folder("jdbc:h2:file:" + dir.resolve("a/jobs") + ";AUTO_SERVER=TRUE"))
                 .contains(dir.resolve("a"));
-        assertThat(StoreDataSource.h2Folder("jdbc:h2:./data/jobs")).contains(Path.of("data").toAbsolutePath());
-        assertThat(StoreDataSource.h2Folder("jdbc:h2:tcp://db/jobs")).isEmpty();
-        assertThat(StoreDataSource.h2Folder("jdbc:h2:mem:jobs")).isEmpty();
+        assertThat(Database.h2Folder("jdbc:h2:./data/jobs")).contains(Path.of("data").toAbsolutePath());
+        assertThat(Database.h2Folder("jdbc:h2:tcp://db/jobs")).isEmpty();
+        assertThat(Database.h2Folder("jdbc:h2:mem:jobs")).isEmpty();
     }
 }

@@ -2,23 +2,32 @@ package dev.sorabatch.store;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+
+import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens the job store's connection pool so that every commit is durable before the call it guards is made,
- * whatever store URL the user wrote:
+ * Opens the job store's connection pool and brings its schema up to date (Flyway). The pool makes every commit
+ * durable before the call it guards is made, whatever store URL the user wrote:
  * <ul>
  * <li>H2 keeps commits in memory for up to 500 ms by default ({@code WRITE_DELAY}); a process killed in that time
  * loses them, and with them the record of a create that was already paid for. A {@code WRITE_DELAY} in the URL is
@@ -33,9 +42,9 @@ import org.slf4j.LoggerFactory;
  * {@code remote_apply} is kept).</li>
  * </ul>
  */
-public final class StoreDataSource {
+public final class Database {
 
-    private static final Logger LOG = LoggerFactory.getLogger(StoreDataSource.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     /** Raises a session's synchronous_commit to on, unless it is the stronger remote_apply. */
     static final String POSTGRES_DURABLE_COMMIT = "select set_config('synchronous_commit', 'on', false) "
@@ -43,6 +52,9 @@ public final class StoreDataSource {
 
     /** Run on every H2 connection; see the class comment for why not once. */
     static final String H2_DURABLE_COMMIT = "SET WRITE_DELAY 0";
+
+    /** Versions of the migrations in {@code db/migration}: when the store has exactly these, Flyway is not run. */
+    static final List<String> SCHEMA_VERSIONS = List.of("1", "2", "3", "4");
 
     private static final String H2 = "jdbc:h2:";
     private static final String POSTGRES = "jdbc:postgresql:";
@@ -54,21 +66,10 @@ public final class StoreDataSource {
         }
     }
 
-    /**
-     * @param url          JDBC URL, {@code jdbc:h2:…} or {@code jdbc:postgresql:…}
-     * @param allowVolatile accept an in-memory H2 database (tests, trials)
-     */
-    public record Options(String url, String user, String password, int poolSize, boolean allowVolatile) {
-        @Override
-        public String toString() {
-            return "Options[" + url + ", user " + user + "]"; // never the password
-        }
+    private Database() {
     }
 
-    private StoreDataSource() {
-    }
-
-    public static HikariDataSource open(Options options) throws StoreException {
+    public static HikariDataSource open(StoreSettings options) throws StoreException {
         String url = durableUrl(options);
         // one connection of our own first: a bad path or password fails here in one line, not in the pool's log
         Connection first;
@@ -97,8 +98,61 @@ public final class StoreDataSource {
         }
     }
 
+    /**
+     * Brings the schema up to date. A store that already has every migration is left alone without starting
+     * Flyway, whose class loading and scan of the jar cost about half a second of every start.
+     */
+    public static void migrate(DataSource dataSource) {
+        if (!schemaCurrent(dataSource)) {
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        }
+    }
+
+    /** Whether Flyway's history records exactly the migrations this build has, all successful. */
+    static boolean schemaCurrent(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select \"version\", \"success\" from \"flyway_schema_history\" "
+                     + "where \"version\" is not null")) { // Flyway quotes its lower-case names
+            Set<String> applied = new HashSet<>();
+            while (rs.next()) {
+                if (!rs.getBoolean(2)) {
+                    return false; // a failed migration: Flyway reports it
+                }
+                applied.add(rs.getString(1));
+            }
+            return applied.equals(Set.copyOf(SCHEMA_VERSIONS));
+        } catch (SQLException e) {
+            return false; // no history yet
+        }
+    }
+
+    /**
+     * The most characters each text column of the item table holds, from the schema's own declaration, so that
+     * validation and the store never disagree.
+     */
+    public static ColumnSizes itemColumns(DataSource dataSource) throws SQLException {
+        Map<String, Integer> sizes = new HashMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            DatabaseMetaData meta = c.getMetaData();
+            String table = meta.storesUpperCaseIdentifiers() ? "ITEM" : "item";
+            try (ResultSet rs = meta.getColumns(c.getCatalog(), c.getSchema(), table, null)) {
+                while (rs.next()) {
+                    int type = rs.getInt("DATA_TYPE");
+                    if (type == Types.VARCHAR || type == Types.NVARCHAR || type == Types.CHAR || type == Types.CLOB
+                            || type == Types.LONGVARCHAR) {
+                        sizes.put(rs.getString("COLUMN_NAME"), (int) Math.min(Integer.MAX_VALUE, rs.getLong("COLUMN_SIZE")));
+                    }
+                }
+            }
+        }
+        if (sizes.isEmpty()) {
+            throw new SQLException("the item table's columns cannot be read from the schema");
+        }
+        return new ColumnSizes(sizes);
+    }
+
     /** The URL the pool uses: an H2 URL without any {@code WRITE_DELAY} (every connection sets 0 itself). */
-    static String durableUrl(Options options) throws StoreException {
+    static String durableUrl(StoreSettings options) throws StoreException {
         String url = options.url();
         String lower = url.toLowerCase(Locale.ROOT);
         if (lower.startsWith(POSTGRES)) {
