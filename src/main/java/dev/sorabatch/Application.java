@@ -3,7 +3,7 @@ package dev.sorabatch;
 import org.apache.camel.main.Main;
 import org.slf4j.LoggerFactory;
 
-import dev.sorabatch.run.RunControl;
+import dev.sorabatch.lifecycle.RunControl;
 import dev.sorabatch.settings.SettingException;
 
 /**

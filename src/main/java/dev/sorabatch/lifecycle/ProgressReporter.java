@@ -1,4 +1,4 @@
-package dev.sorabatch.run;
+package dev.sorabatch.lifecycle;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -24,12 +24,12 @@ public class ProgressReporter {
 
     public void report() throws SQLException {
         long now = store.now();
-        for (Batch batch : store.unfinishedBatches()) {
+        for (Batch batch : store.batches().unfinished()) {
             if (batch.ingesting()) {
                 LOG.info("Reading {}: {} items so far", batch.source(), batch.totalItems());
                 continue;
             }
-            BatchCounts c = store.counts(batch.id());
+            BatchCounts c = store.batches().counts(batch.id());
             int done = c.terminal();
             int notStored = done - c.get(ItemState.STORED);
             LOG.info("Batch {}: {}/{} done ({} not stored), {} at the provider, {} waiting, ETA {}", batch.name(), done,

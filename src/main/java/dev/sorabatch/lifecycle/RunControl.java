@@ -1,4 +1,4 @@
-package dev.sorabatch.run;
+package dev.sorabatch.lifecycle;
 
 import java.sql.SQLException;
 import java.util.List;
@@ -8,25 +8,26 @@ import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sorabatch.ingest.InputEvents;
 import dev.sorabatch.provider.ProviderException;
 import dev.sorabatch.provider.VideoProvider;
 import dev.sorabatch.store.Batch;
 import dev.sorabatch.store.BatchCounts;
 import dev.sorabatch.store.ItemState;
 import dev.sorabatch.store.JobStore;
+import dev.sorabatch.worker.ProviderGate;
 
 /**
  * Service or once mode, and the process exit code: 0 every item stored, 3 finished with items not stored (or a
  * file set aside, or a manifest that could not be written), 1 could not run (bad settings, credentials refused).
  */
-public class RunControl {
+public class RunControl implements InputEvents {
 
     public static final int EXIT_OK = 0;
     public static final int EXIT_CANNOT_RUN = 1;
     public static final int EXIT_INCOMPLETE = 3;
 
     private static final Logger LOG = LoggerFactory.getLogger(RunControl.class);
-    private static final long CREDENTIALS_PAUSE_MILLIS = 60_000;
     // The exit code belongs to the process, and must outlive the CamelContext that decided it.
     private static final AtomicInteger EXIT = new AtomicInteger(EXIT_CANNOT_RUN);
 
@@ -36,14 +37,19 @@ public class RunControl {
     private final long startedAt;
     private final AtomicInteger filesSetAside = new AtomicInteger();
     private volatile boolean sourceDrained;
-    private volatile long haltedUntil;
     private volatile boolean stopping;
 
-    public RunControl(CamelContext camel, JobStore store, boolean once) {
+    /** @param gate closes when the provider refuses the credentials: once mode then ends with exit code 1 */
+    public RunControl(CamelContext camel, JobStore store, ProviderGate gate, boolean once) {
         this.camel = camel;
         this.store = store;
         this.once = once;
         this.startedAt = store.now();
+        gate.onRefused(e -> {
+            if (once) {
+                stop(EXIT_CANNOT_RUN);
+            }
+        });
     }
 
     public static int exitCode() {
@@ -75,37 +81,22 @@ public class RunControl {
         return once;
     }
 
-    /** The source had nothing new on its last poll. */
+    @Override
     public void sourceIdle() {
         sourceDrained = true;
     }
 
+    @Override
     public void fileSetAside() {
         filesSetAside.incrementAndGet();
     }
 
-    public boolean halted() {
-        return store.now() < haltedUntil;
-    }
-
-    /** The provider refused the credentials: no call can succeed, so stop calling (once mode: exit 1). */
-    public void credentialsRefused(ProviderException e) {
-        if (!halted()) {
-            LOG.error("The provider refused the credentials ({}); check OPENAI_API_KEY / sora.openai.api-key. "
-                    + "Provider calls pause for {} s", e.getMessage(), CREDENTIALS_PAUSE_MILLIS / 1000);
-        }
-        haltedUntil = store.now() + CREDENTIALS_PAUSE_MILLIS;
-        if (once) {
-            stop(EXIT_CANNOT_RUN);
-        }
-    }
-
     /** Once mode: exits when the source is drained and every batch is finalized. */
     public void checkDone() throws SQLException {
-        if (!once || !sourceDrained || stopping || !store.unfinishedBatches().isEmpty()) {
+        if (!once || !sourceDrained || stopping || !store.batches().unfinished().isEmpty()) {
             return;
         }
-        List<Batch> batches = store.batchesFinishedSince(startedAt);
+        List<Batch> batches = store.batches().finishedSince(startedAt);
         boolean allStored = filesSetAside.get() == 0;
         int noManifest = 0;
         for (Batch b : batches) {
@@ -115,7 +106,7 @@ public class RunControl {
                 allStored = false;
                 continue;
             }
-            BatchCounts counts = store.counts(b.id());
+            BatchCounts counts = store.batches().counts(b.id());
             allStored &= counts.get(ItemState.STORED) == counts.total();
         }
         LOG.info("Once mode: {} batch(es) finalized, {} without a manifest, {} file(s) set aside; exiting",

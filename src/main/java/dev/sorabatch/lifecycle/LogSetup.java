@@ -1,4 +1,4 @@
-package dev.sorabatch.run;
+package dev.sorabatch.lifecycle;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
