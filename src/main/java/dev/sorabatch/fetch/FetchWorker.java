@@ -1,4 +1,4 @@
-package dev.sorabatch.output;
+package dev.sorabatch.fetch;
 
 import java.io.IOException;
 import java.sql.SQLException;
@@ -10,14 +10,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sorabatch.output.OutputStore;
+import dev.sorabatch.output.StoredObject;
 import dev.sorabatch.provider.ProviderException;
-import dev.sorabatch.provider.RetryPolicy;
 import dev.sorabatch.provider.Variant;
 import dev.sorabatch.provider.VideoProvider;
-import dev.sorabatch.run.RunControl;
 import dev.sorabatch.store.Item;
 import dev.sorabatch.store.ItemState;
 import dev.sorabatch.store.JobStore;
+import dev.sorabatch.store.Move;
+import dev.sorabatch.worker.Backoff;
+import dev.sorabatch.worker.Failures;
+import dev.sorabatch.worker.WorkContext;
+import dev.sorabatch.worker.Worker;
 
 /**
  * Fetches finished jobs as soon as they complete (content links expire about an hour later) and streams the
@@ -27,44 +32,40 @@ import dev.sorabatch.store.JobStore;
  * never later than the content's expiry. A failed write is logged at WARN with its cause, and an item that ends
  * without its video keeps the last failure in its error, so "expired" never hides a full disk.
  */
-public class FetchWorker {
+public class FetchWorker implements Worker<Item> {
 
     private static final Logger LOG = LoggerFactory.getLogger(FetchWorker.class);
     /** The last retry of a download is made this long before the content's expiry. */
     private static final long LAST_CHANCE_MILLIS = 1000;
 
+    private final WorkContext work;
     private final JobStore store;
     private final VideoProvider provider;
     private final OutputStore output;
-    /** Backoff of free calls. */
-    private final RetryPolicy retry;
-    private final RunControl run;
-    private final boolean thumbnails;
-    private final int batchSize;
-    private final long leaseMillis;
-    private final String owner;
+    private final FetchSettings settings;
+    private final Backoff backoff;
     private final Map<Long, String> batchNames = new ConcurrentHashMap<>();
 
-    public FetchWorker(JobStore store, VideoProvider provider, OutputStore output, RetryPolicy retry, RunControl run,
-                       boolean thumbnails, int batchSize, long leaseMillis, String owner) {
-        this.store = store;
+    /** @param backoff of free calls */
+    public FetchWorker(WorkContext work, VideoProvider provider, OutputStore output, FetchSettings settings,
+                       Backoff backoff) {
+        this.work = work;
+        this.store = work.store();
         this.provider = provider;
         this.output = output;
-        this.retry = retry;
-        this.run = run;
-        this.thumbnails = thumbnails;
-        this.batchSize = batchSize;
-        this.leaseMillis = leaseMillis;
-        this.owner = owner;
+        this.settings = settings;
+        this.backoff = backoff;
     }
 
+    @Override
     public List<Item> claim() throws SQLException {
-        return run.halted() ? List.of() : store.claimDue(ItemState.COMPLETED, batchSize, leaseMillis, owner);
+        return work.claimDue(ItemState.COMPLETED);
     }
 
-    public void fetch(Item item) throws SQLException {
+    @Override
+    public void work(Item item) throws SQLException {
         if (expired(item)) {
-            store.finish(item.id(), ItemState.COMPLETED, ItemState.EXPIRED, "content_expired",
+            store.items().finish(item.id(), Move.CONTENT_EXPIRED, "content_expired",
                     withLastFailure(item, "the provider's content expired before it could be stored"));
             return;
         }
@@ -74,30 +75,22 @@ public class FetchWorker {
             StoredObject video = provider.download(jobId, Variant.VIDEO, content ->
                     output.write(batch, "videos/" + item.itemKey() + ".mp4", content.body(), content.length(),
                             Variant.VIDEO.contentType()));
-            String thumbnail = thumbnails ? fetchThumbnail(batch, item) : null;
-            store.markStored(item.id(), video.path(), thumbnail, video.bytes(), video.sha256());
+            String thumbnail = settings.thumbnails() ? fetchThumbnail(batch, item) : null;
+            store.items().stored(item.id(), video.path(), thumbnail, video.bytes(), video.sha256());
         } catch (ProviderException e) {
-            String code = e.code();
-            switch (e.kind()) {
-                case NOT_FOUND -> store.finish(item.id(), ItemState.COMPLETED, ItemState.EXPIRED, code,
-                        withLastFailure(item, e.error() == null ? "the content is gone" : e.error().message()));
-                case AUTH -> {
-                    store.reschedule(item.id(), ItemState.COMPLETED, store.now(), code, e.getMessage());
-                    run.credentialsRefused(e);
-                }
-                default -> {
-                    long next = nextTry(item, e.retryAfter());
-                    LOG.info("Download of {}/{} failed ({}); trying again in {} ms", batch, item.itemKey(),
-                            e.getMessage(), next - store.now());
-                    store.reschedule(item.id(), ItemState.COMPLETED, next, code, e.getMessage());
-                }
+            long next = nextTry(item, e.retryAfter());
+            Failures.Gone gone = new Failures.Gone(Move.CONTENT_EXPIRED, e.code(),
+                    withLastFailure(item, e.error() == null ? "the content is gone" : e.error().message()));
+            if (work.failures().freeCall(item, ItemState.COMPLETED, e, gone, next)) {
+                LOG.info("Download of {}/{} failed ({}); trying again in {} ms", batch, item.itemKey(),
+                        e.getMessage(), next - work.now());
             }
         } catch (IOException e) {
             String cause = OutputStore.describe(e);
             long next = nextTry(item, null);
             LOG.warn("Could not store {}/{} (failure {}): {}; trying again in {} ms", batch, item.itemKey(),
-                    item.failures() + 1, cause, next - store.now());
-            store.reschedule(item.id(), ItemState.COMPLETED, next, "output_failed", cause);
+                    item.failures() + 1, cause, next - work.now());
+            store.items().reschedule(item.id(), ItemState.COMPLETED, next, "output_failed", cause);
         }
     }
 
@@ -121,8 +114,8 @@ public class FetchWorker {
      * is cut to one last try just before it, and after that the item is due when the content expires (and ends).
      */
     private long nextTry(Item item, Duration retryAfter) {
-        long now = store.now();
-        long next = now + retry.delayMillis(item.failures() + 1, retryAfter);
+        long now = work.now();
+        long next = now + backoff.delayMillis(item.failures() + 1, retryAfter);
         if (item.expiresAt() == null) {
             return next;
         }
@@ -136,12 +129,12 @@ public class FetchWorker {
     }
 
     private boolean expired(Item item) {
-        return item.expiresAt() != null && store.now() >= item.expiresAt();
+        return item.expiresAt() != null && work.now() >= item.expiresAt();
     }
 
     private String batchName(long batchId) {
         try {
-            return store.batch(batchId).name();
+            return store.batches().get(batchId).name();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
