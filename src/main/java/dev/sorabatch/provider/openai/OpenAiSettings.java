@@ -44,7 +44,7 @@ public record OpenAiSettings(String name, String baseUrl, String authHeader, Str
     }
 
     /** The built-in simulator at {@code baseUrl}, presenting {@code apiKey}; the model map still applies. */
-    public static OpenAiSettings simulator(Settings s, String baseUrl, String apiKey) {
-        return new OpenAiSettings("simulator", baseUrl, "Authorization", apiKey, s.map("sora.openai.model-map"));
+    public static OpenAiSettings simulator(String baseUrl, String apiKey, Map<String, String> modelMap) {
+        return new OpenAiSettings("simulator", baseUrl, "Authorization", apiKey, modelMap);
     }
 }
