@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import ch.qos.logback.classic.Level;
@@ -98,9 +99,10 @@ class KeysEchoedTest {
     }
 
     private static Map<String, String> openAi(SimulatorServer provider, String key, String header) {
-        return Map.of("sora.provider", "openai", "sora.openai.base-url", provider.baseUrl(), "sora.openai.api-key", key,
-                "sora.openai.auth-header", header, "sora.reconcile.max-attempts", "2",
-                "sora.workers.reconcile-period", "200");
+        Map<String, String> settings = new HashMap<>(TestSettings.simulatorAt(provider.baseUrl(), key));
+        settings.putAll(Map.of("sora.openai.auth-header", header, "sora.reconcile.max-attempts", "2",
+                "sora.workers.reconcile-period", "200"));
+        return settings;
     }
 
     /** Everything the store holds, as SQL. */
