@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.sorabatch.ManualClock;
-import dev.sorabatch.store.NewItem;
+import dev.sorabatch.StoreFixture;
 
 /** Claims on the real H2 file store: fair between batches, read only what they take, content nearest expiry first. */
 class JobStoreClaimsTest {
@@ -29,38 +29,27 @@ class JobStoreClaimsTest {
     Path dir;
 
     private final ManualClock clock = new ManualClock(1_000_000);
+    private StoreFixture fixture;
     private HikariDataSource dataSource;
     private JobStore store;
 
     @BeforeEach
     void open() throws Exception {
-        dataSource = Database.open(new StoreSettings("jdbc:h2:file:" + dir.resolve("jobs"), "sa", "",
-                4, false));
-        store = new JobStore(dataSource, clock);
-        store.migrate();
+        fixture = new StoreFixture(dir, clock);
+        dataSource = fixture.dataSource;
+        store = fixture.store;
     }
 
     @AfterEach
     void close() {
-        dataSource.close();
-    }
-
-    private Batch batch(String name, int items) throws Exception {
-        try (IngestTransaction tx = store.batches().beginIngest(name + ".csv", "simulator", 30_000)) {
-            for (int i = 1; i <= items; i++) {
-                tx.add(new NewItem(i, name + "-" + i, name + "-" + i, name + "-" + i, 1, "A scene " + i + " of " + name,
-                        "sora-2", 4, "720x1280", null, null, "{}", null));
-            }
-            tx.flush();
-            return tx.open(name, name, null).orElseThrow();
-        }
+        fixture.close();
     }
 
     @Test
     void aSmallBatchDroppedLaterGetsCreatesBeforeTheBigOneIsDone() throws Exception {
-        Batch big = batch("big", 200);
+        Batch big = fixture.batch("big", 200);
         clock.millis.addAndGet(1000);
-        Batch small = batch("small", 3);
+        Batch small = fixture.batch("small", 3);
 
         // a claim is split between the batches that have work ...
         List<Item> claimed = new ArrayList<>(store.claims().forCreate(4, 30_000, "test"));
@@ -76,9 +65,9 @@ class JobStoreClaimsTest {
 
     @Test
     void onlyOpenBatchesAreClaimed() throws Exception {
-        Batch writing = batch("writing", 5);
+        Batch writing = fixture.batch("writing", 5);
         store.update("update batch set state = 'INGESTING' where id = ?", writing.id());
-        Batch open = batch("open", 2);
+        Batch open = fixture.batch("open", 2);
 
         List<Item> claimed = store.claims().forCreate(10, 30_000, "test");
 
@@ -87,14 +76,14 @@ class JobStoreClaimsTest {
 
     @Test
     void aClaimReadsOnlyTheRowsItTakesHoweverManyAreWaiting() throws Exception {
-        Batch big = batch("big", 5000);
+        Batch big = fixture.batch("big", 5000);
         assertThat(rowsRead(Claims.DUE_PENDING_OF_BATCH, big.id(), clock.millis(), 50)).isLessThanOrEqualTo(51);
         assertThat(rowsRead(Claims.DUE_IN_STATE, "PENDING", clock.millis(), 50)).isLessThanOrEqualTo(51);
     }
 
     @Test
     void contentNearestItsExpiryIsFetchedFirst() throws Exception {
-        batch("fetch", 2);
+        fixture.batch("fetch", 2);
         List<Item> items = store.claims().forCreate(2, 30_000, "test");
         Item later = items.get(0);
         Item sooner = items.get(1);
