@@ -3,7 +3,8 @@ package dev.sorabatch;
 import org.apache.camel.main.Main;
 import org.slf4j.LoggerFactory;
 
-import dev.sorabatch.run.RunControl;
+import dev.sorabatch.lifecycle.RunControl;
+import dev.sorabatch.settings.SettingException;
 
 /**
  * Starts the pipeline. Settings come from the packaged application.properties, then config/application.properties
@@ -46,7 +47,7 @@ public final class Application {
     static String reason(Throwable e) {
         Throwable innermost = e;
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof Settings.SettingException) {
+            if (t instanceof SettingException) {
                 return t.getMessage();
             }
             if (t.getMessage() != null) {

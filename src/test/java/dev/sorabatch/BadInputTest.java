@@ -60,7 +60,7 @@ class BadInputTest {
             p.drop("second.csv", "prompt\nA red kite over hills\n");
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
                     .until(() -> Files.exists(dir.resolve("done/second.csv")));
-            assertThat(p.store().findBatch("second")).isEmpty();
+            assertThat(p.store().batches().find("second")).isEmpty();
             assertThat(p.simulator().stats().jobsCreated()).isEqualTo(1);
         }
     }

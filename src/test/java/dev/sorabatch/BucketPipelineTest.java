@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 import dev.sorabatch.aws.S3Server;
 import dev.sorabatch.aws.TestAws;
 import dev.sorabatch.output.Hashing;
-import dev.sorabatch.provider.Variant;
+import dev.sorabatch.simulator.Asset;
 
 /** S3 in, S3 out: a bucket prefix as the input, another bucket as the output, on an S3 server in this JVM. */
 class BucketPipelineTest {
@@ -65,7 +65,7 @@ class BucketPipelineTest {
         assertThat(manifest.path("counts").path("rejected").asInt()).isEqualTo(1);
         assertThat(manifest.path("source").asText()).isEqualTo("s3://prompts/" + key);
 
-        String expectedSha = pipeline.simulator().sha256(Variant.VIDEO);
+        String expectedSha = pipeline.simulator().sha256(Asset.VIDEO);
         for (JsonNode item : manifest.path("items")) {
             if (item.path("status").asText().equals("stored")) {
                 byte[] video = get("videos", "generated/" + manifest.path("batch_id").asText() + "/" + item.path("video").asText());
@@ -115,7 +115,7 @@ class BucketPipelineTest {
         // the same object (same key, same ETag) seen again, as after a crash between commit and move
         put("incoming/once.json", content);
         await().atMost(Duration.ofSeconds(30)).until(() -> !keys("prompts", "incoming/").contains("incoming/once.json"));
-        assertThat(pipeline.store().findBatch("once-2")).isEmpty();
+        assertThat(pipeline.store().batches().find("once-2")).isEmpty();
         assertThat(pipeline.simulator().stats().jobsPerPrompt().get("A paper boat")).isEqualTo(jobs).isEqualTo(1);
     }
 

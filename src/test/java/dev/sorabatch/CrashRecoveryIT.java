@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.sorabatch.provider.simulator.SimulatorServer;
-import dev.sorabatch.provider.simulator.SimulatorSettings;
-import dev.sorabatch.provider.simulator.SimulatorStats;
+import dev.sorabatch.simulator.SimulatorServer;
+import dev.sorabatch.simulator.SimulatorSettings;
+import dev.sorabatch.simulator.SimulatorStats;
 
 /**
  * The packaged pipeline is killed with SIGKILL at random moments while it works through a 40-item batch, and
@@ -49,10 +49,8 @@ class CrashRecoveryIT {
         try (SimulatorServer simulator = new SimulatorServer(0, sim).start()) {
             Path inbox = Files.createDirectories(dir.resolve("data/inbox"));
             Files.writeString(inbox.resolve("crash.csv"), ProviderFaultsTest.prompts(ITEMS, "A kite festival on a beach"));
-            Map<String, String> settings = new HashMap<>(Map.ofEntries(
-                    Map.entry("sora.provider", "openai"),
-                    Map.entry("sora.openai.base-url", simulator.baseUrl()),
-                    Map.entry("sora.openai.api-key", "test-key"),
+            Map<String, String> settings = new HashMap<>(TestSettings.simulatorAt(simulator.baseUrl(), "test-key"));
+            settings.putAll(Map.ofEntries(
                     Map.entry("sora.input.settle-time", "100"),
                     Map.entry("sora.input.poll-interval", "200"),
                     Map.entry("sora.rate.requests-per-minute", "300"),

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.sorabatch.output.Hashing;
-import dev.sorabatch.provider.Variant;
+import dev.sorabatch.simulator.Asset;
 
 class EndToEndTest {
 
@@ -75,7 +75,7 @@ class EndToEndTest {
             assertThat(manifest.path("source").asText()).isEqualTo("prompts.csv");
             assertThat(manifest.path("seconds_generated").asInt()).isEqualTo(10 * 4 + 8 * 8);
 
-            String servedSha = p.simulator().sha256(Variant.VIDEO);
+            String servedSha = p.simulator().sha256(Asset.VIDEO);
             int videos = 0;
             for (JsonNode item : manifest.path("items")) {
                 if (item.path("status").asText().equals("stored")) {

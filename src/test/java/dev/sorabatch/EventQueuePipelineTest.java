@@ -89,7 +89,7 @@ class EventQueuePipelineTest {
 
         pipeline.awaitManifest("twice", Duration.ofSeconds(60));
         awaitQueueEmpty(queue);
-        assertThat(pipeline.store().findBatch("twice-2")).isEmpty();
+        assertThat(pipeline.store().batches().find("twice-2")).isEmpty();
         assertThat(pipeline.simulator().stats().jobsPerPrompt().get("A tram in the fog")).isEqualTo(1);
     }
 

@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.sorabatch.run.RunControl;
+import dev.sorabatch.lifecycle.RunControl;
 
 /**
  * Prompt files built to break the pipeline, dropped beside good ones: each bad file is set aside or its bad rows
@@ -116,7 +116,7 @@ class HostileInputTest {
             p.drop("repeat.csv", "prompt\nA second kite\n");
             await().atMost(TIMEOUT).until(() -> Files.exists(dir.resolve("done/repeat-2.csv")));
             assertThat(Files.readString(dir.resolve("done/repeat.csv"))).contains("first");
-            assertThat(p.store().findBatch("repeat-2")).isPresent();
+            assertThat(p.store().batches().find("repeat-2")).isPresent();
 
             p.drop("broken.csv", "style\nnoir\n");
             await().atMost(TIMEOUT).until(() -> Files.exists(dir.resolve("error/broken.csv.error.json")));
@@ -147,7 +147,7 @@ class HostileInputTest {
             assertThat(errorOf("x.csv")).contains("link").doesNotContain("TOP-SECRET");
             assertThat(Files.readString(dir.resolve("error/notes.csv.error.json"))).doesNotContain("TOP-SECRET");
             assertThat(log.lines()).noneMatch(l -> l.contains("TOP-SECRET"));
-            assertThat(p.store().findBatch("notes")).isEmpty();
+            assertThat(p.store().batches().find("notes")).isEmpty();
             assertThat(p.simulator().stats().jobsCreated("TOP-SECRET-PROMPT")).isZero();
             assertThat(Files.readString(passwd)).as("the target is left alone").contains("TOP-SECRET-ROOT");
         }

@@ -16,7 +16,7 @@ import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.sorabatch.ingest.ItemDraft;
+import dev.sorabatch.store.NewItem;
 import dev.sorabatch.store.IngestTransaction;
 
 /** input_reference written to break the pipeline or to read what it must not: refused, and nothing loops. */
@@ -51,8 +51,8 @@ class HostileReferencesTest {
     @Test
     void aRequestThatCannotBeBuiltFailsItsItemWithoutACreate(@TempDir Path dir) throws Exception {
         try (Pipeline p = Pipeline.start(dir, Map.of())) {
-            try (IngestTransaction tx = p.store().beginIngest("stored-earlier.csv", "simulator", 30_000)) {
-                tx.add(new ItemDraft(1, "old", "old", "old", 1, "A harbour at dusk", "sora-2", 4, "720x1280", null,
+            try (IngestTransaction tx = p.store().batches().beginIngest("stored-earlier.csv", "simulator", 30_000)) {
+                tx.add(new NewItem(1, "old", "old", "old", 1, "A harbour at dusk", "sora-2", 4, "720x1280", null,
                         "data:;base64,AAAA", "{}", null));
                 tx.flush();
                 tx.open("stored-earlier", "sha-of-stored-earlier", null);

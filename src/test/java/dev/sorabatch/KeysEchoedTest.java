@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import ch.qos.logback.classic.Level;
@@ -26,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-import dev.sorabatch.provider.simulator.SimulatorServer;
-import dev.sorabatch.provider.simulator.SimulatorSettings;
+import dev.sorabatch.simulator.SimulatorServer;
+import dev.sorabatch.simulator.SimulatorSettings;
 
 /** A provider that repeats the key it was given in its error bodies: the key reaches no log, store or manifest. */
 class KeysEchoedTest {
@@ -98,9 +99,10 @@ class KeysEchoedTest {
     }
 
     private static Map<String, String> openAi(SimulatorServer provider, String key, String header) {
-        return Map.of("sora.provider", "openai", "sora.openai.base-url", provider.baseUrl(), "sora.openai.api-key", key,
-                "sora.openai.auth-header", header, "sora.reconcile.max-attempts", "2",
-                "sora.workers.reconcile-period", "200");
+        Map<String, String> settings = new HashMap<>(TestSettings.simulatorAt(provider.baseUrl(), key));
+        settings.putAll(Map.of("sora.openai.auth-header", header, "sora.reconcile.max-attempts", "2",
+                "sora.workers.reconcile-period", "200"));
+        return settings;
     }
 
     /** Everything the store holds, as SQL. */

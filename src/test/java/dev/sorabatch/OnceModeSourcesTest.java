@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import dev.sorabatch.aws.S3Server;
 import dev.sorabatch.aws.SqsServer;
 import dev.sorabatch.aws.TestAws;
-import dev.sorabatch.run.RunControl;
+import dev.sorabatch.lifecycle.RunControl;
 
 /** sora.once=true with a bucket or a queue as the input: take what is there, finish it, stop with exit code 0. */
 class OnceModeSourcesTest {

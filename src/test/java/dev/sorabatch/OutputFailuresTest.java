@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-import dev.sorabatch.output.FetchWorker;
-import dev.sorabatch.run.RunControl;
-import dev.sorabatch.store.Batch;
+import dev.sorabatch.fetch.FetchWorker;
+import dev.sorabatch.lifecycle.RunControl;
+import dev.sorabatch.store.BatchState;
 
 /** Output that cannot be written is loud: logged with its cause, kept on the item, and never an endless loop. */
 class OutputFailuresTest {
@@ -93,7 +93,7 @@ class OutputFailuresTest {
              ResultSet rs = c.createStatement().executeQuery("select state, finalize_failures, finalize_error "
                      + "from batch where name = 'a'")) {
             assertThat(rs.next()).isTrue();
-            assertThat(rs.getString(1)).isEqualTo(Batch.FINALIZE_FAILED);
+            assertThat(rs.getString(1)).isEqualTo(BatchState.FINALIZE_FAILED.name());
             assertThat(rs.getInt(2)).isEqualTo(3);
             assertThat(rs.getString(3)).contains("manifest.json").contains("Is a directory");
         }

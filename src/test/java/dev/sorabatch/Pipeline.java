@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.main.Main;
 
-import dev.sorabatch.provider.simulator.SimulatorServer;
+import dev.sorabatch.simulator.SimulatorServer;
 import dev.sorabatch.store.Batch;
 import dev.sorabatch.store.Item;
 import dev.sorabatch.store.JobStore;
@@ -37,27 +37,15 @@ final class Pipeline implements AutoCloseable {
         this.main = main;
     }
 
-    /** Fast defaults for tests: short generation, quick polling; {@code overrides} win. */
+    /** The fast defaults of {@link TestSettings#fast}, in folders under {@code dir}; {@code overrides} win. */
     static Pipeline start(Path dir, Map<String, String> overrides) throws Exception {
-        Map<String, String> props = new LinkedHashMap<>();
+        Map<String, String> props = new LinkedHashMap<>(TestSettings.fast());
         props.put("sora.input", "file:" + dir.resolve("inbox"));
         props.put("sora.input.done", dir.resolve("done").toString());
         props.put("sora.input.error", dir.resolve("error").toString());
-        props.put("sora.input.poll-interval", "200");
-        props.put("sora.input.settle-time", "100");
         props.put("sora.output", "file:" + dir.resolve("outbox"));
         props.put("sora.data-dir", dir.toString());
         props.put("sora.store.url", "jdbc:h2:file:" + dir.resolve("store/sora") + ";WRITE_DELAY=0");
-        props.put("sora.simulator.generation-min", "300");
-        props.put("sora.simulator.generation-max", "900");
-        props.put("sora.poll.min-interval", "100");
-        props.put("sora.poll.initial-interval", "300");
-        props.put("sora.rate.requests-per-minute", "600");
-        props.put("sora.max-in-flight", "20");
-        props.put("sora.retry.initial-delay", "100");
-        props.put("sora.retry.max-delay", "1s");
-        props.put("sora.reconcile.settle-time", "200");
-        props.put("sora.progress.interval", "2s");
         props.putAll(overrides);
         Main main = Application.newMain();
         props.forEach(main::addOverrideProperty);
@@ -80,9 +68,9 @@ final class Pipeline implements AutoCloseable {
     /** The batch's items as the store has them now; none before the batch is committed. */
     List<Item> items(String batch) throws SQLException {
         List<Item> items = new ArrayList<>();
-        Optional<Batch> b = store().findBatch(batch);
+        Optional<Batch> b = store().batches().find(batch);
         if (b.isPresent()) {
-            store().forEachItem(b.get().id(), items::add);
+            store().batches().forEachItem(b.get().id(), items::add);
         }
         return items;
     }

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.sorabatch.provider.simulator.SimulatorStats;
+import dev.sorabatch.simulator.SimulatorStats;
 
 /** The simulator misbehaves in every way at once; the pipeline must end every item and never pay twice. */
 class ProviderFaultsTest {

@@ -11,8 +11,6 @@ import org.apache.camel.support.ScheduledPollConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.sorabatch.ingest.InputSource;
-
 /** sora.input.schedule: a Quartz cron expression decides when the input is polled. */
 class ScheduledIngestTest {
 
@@ -22,7 +20,7 @@ class ScheduledIngestTest {
     @Test
     void theInputIsPolledOnTheCronSchedule() throws Exception {
         try (Pipeline pipeline = Pipeline.start(dir, Map.of("sora.input.schedule", "0/2 * * * * ?"))) {
-            ScheduledPollConsumer consumer = (ScheduledPollConsumer) pipeline.camel().getRoute("ingest-input").getConsumer();
+            ScheduledPollConsumer consumer = (ScheduledPollConsumer) pipeline.camel().getRoute("ingest-folder").getConsumer();
             assertThat(consumer.getScheduler()).isInstanceOfSatisfying(QuartzScheduledPollConsumerScheduler.class,
                     quartz -> assertThat(quartz.getCron()).isEqualTo("0/2 * * * * ?"));
 
@@ -33,9 +31,12 @@ class ScheduledIngestTest {
     }
 
     @Test
-    void withoutAScheduleTheInputIsPolledAtAFixedDelay() {
-        assertThat(new InputSource.Polling(2000, "").options()).isEqualTo("delay=2000&sendEmptyMessageWhenIdle=true");
-        assertThat(new InputSource.Polling(2000, " 0 0/5 1-5 * * ? ").options())
-                .isEqualTo("scheduler=quartz&scheduler.cron=RAW(0 0/5 1-5 * * ?)&sendEmptyMessageWhenIdle=true");
+    void withoutAScheduleTheInputIsPolledAtAFixedDelay() throws Exception {
+        try (Pipeline pipeline = Pipeline.start(dir, Map.of("sora.input.poll-interval", "2s"))) {
+            ScheduledPollConsumer consumer = (ScheduledPollConsumer) pipeline.camel().getRoute("ingest-folder").getConsumer();
+            assertThat(consumer.getScheduler()).isNotInstanceOf(QuartzScheduledPollConsumerScheduler.class);
+            assertThat(consumer.getDelay()).isEqualTo(2000);
+            assertThat(consumer.isSendEmptyMessageWhenIdle()).isTrue();
+        }
     }
 }

@@ -11,6 +11,8 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
+import dev.sorabatch.settings.Settings;
+
 /**
  * S3 and SQS clients from the {@code sora.aws.*} settings, shared by the Camel aws2 components and the pipeline's
  * own calls. Credentials come from the AWS default chain (environment, system properties, profile, container or
@@ -22,6 +24,12 @@ import software.amazon.awssdk.services.sqs.SqsClientBuilder;
  * @param pathStyle   path-style bucket addressing (most S3-compatible stores and emulators need it)
  */
 public record AwsClients(String region, String s3Endpoint, String sqsEndpoint, boolean pathStyle) {
+
+    /** The {@code sora.aws.*} settings: this record is the settings of the AWS area. */
+    public static AwsClients from(Settings s) {
+        return new AwsClients(s.text("sora.aws.region"), s.text("sora.aws.s3.endpoint", ""),
+                s.text("sora.aws.sqs.endpoint", ""), s.flag("sora.aws.s3.path-style"));
+    }
 
     public S3Client s3() {
         S3ClientBuilder builder = S3Client.builder()

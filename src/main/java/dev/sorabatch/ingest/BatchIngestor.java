@@ -21,7 +21,11 @@ import dev.sorabatch.output.Hashing;
 import dev.sorabatch.store.Batch;
 import dev.sorabatch.store.ColumnSizes;
 import dev.sorabatch.store.IngestTransaction;
+import dev.sorabatch.store.Jdbc;
 import dev.sorabatch.store.JobStore;
+import dev.sorabatch.reference.ReferenceResolver;
+import dev.sorabatch.store.NewItem;
+import dev.sorabatch.store.KeyOwner;
 
 /**
  * Turns one input file or object into one batch: parse, validate and write the rows, streaming, in committed chunks
@@ -63,12 +67,12 @@ public class BatchIngestor {
 
     /** True when this exact object (by its {@code sourceRef}) was committed before: it need not be read again. */
     public boolean seen(String sourceRef) throws SQLException {
-        return store.findBatchBySourceRef(sourceRef).isPresent();
+        return store.batches().bySourceRef(sourceRef).isPresent();
     }
 
     /** Deletes what reads cut short by a crash left behind: batches still INGESTING after their lease. */
     public void discardAbandoned() throws SQLException {
-        int discarded = store.discardAbandonedIngests();
+        int discarded = store.batches().discardAbandonedIngests();
         if (discarded > 0) {
             LOG.info("Discarded {} batch(es) left half-read by a process that stopped; their files are read again",
                     discarded);
@@ -93,10 +97,10 @@ public class BatchIngestor {
             throws IOException, SQLException, BadFileException, InputChangedException {
         discardAbandoned();
         DigestInputStream hashing = new DigestInputStream(in, Hashing.sha256());
-        try (IngestTransaction tx = store.beginIngest(source, providerName, leaseMillis)) {
+        try (IngestTransaction tx = store.batches().beginIngest(source, providerName, leaseMillis)) {
             ReadResult read = read(fileName, hashing, new Rows(tx, references), tx);
             String sha = Hashing.hex(hashing.getMessageDigest());
-            Optional<Batch> earlier = store.findBatchBySha(sha);
+            Optional<Batch> earlier = store.batches().bySha(sha);
             if (skipDuplicates && earlier.isPresent()) {
                 LOG.warn("Skipped {}: same content as batch {} (set sora.input.skip-duplicates=false to run it again)",
                         fileName, earlier.get().name());
@@ -141,7 +145,7 @@ public class BatchIngestor {
     }
 
     private static SQLException refusedOrUnavailable(SQLException e, IngestTransaction tx) throws BadFileException {
-        if (JobStore.refusedValue(e) && held(tx)) {
+        if (Jdbc.refusedValue(e) && held(tx)) {
             throw new BadFileException("the job store refused a row of this file (" + abbreviate(e.getMessage()) + ")", e);
         }
         return e;
@@ -228,7 +232,7 @@ public class BatchIngestor {
         }
 
         private void add(RawRow row) throws SQLException {
-            for (ItemDraft draft : validator.validate(row)) {
+            for (NewItem draft : validator.validate(row)) {
                 tx.add(draft);
             }
         }

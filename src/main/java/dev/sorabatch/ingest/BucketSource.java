@@ -14,7 +14,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-import dev.sorabatch.run.RunControl;
+
+import dev.sorabatch.reference.ReferenceResolver;
 
 /**
  * {@code sora.input=s3://<bucket>/<prefix>}: objects directly under the prefix become batches, exactly like files
@@ -29,33 +30,23 @@ public class BucketSource implements InputSource {
     private static final Logger LOG = LoggerFactory.getLogger(BucketSource.class);
 
     private final BatchIngestor ingestor;
-    private final RunControl run;
+    private final InputEvents events;
     private final S3Client s3;
     private final String bucket;
     private final String prefix;
     private final String donePrefix;
     private final String errorPrefix;
-    private final Polling polling;
 
     /** @param prefix key prefix: empty, or ending with '/' (see {@link #folderPrefix}) */
-    public BucketSource(BatchIngestor ingestor, RunControl run, S3Client s3, String bucket, String prefix,
-                        String donePrefix, String errorPrefix, Polling polling) {
+    public BucketSource(BatchIngestor ingestor, InputEvents events, S3Client s3, String bucket, String prefix,
+                        String donePrefix, String errorPrefix) {
         this.ingestor = ingestor;
-        this.run = run;
+        this.events = events;
         this.s3 = s3;
         this.bucket = bucket;
         this.prefix = folderPrefix(prefix);
         this.donePrefix = folderPrefix(donePrefix);
         this.errorPrefix = folderPrefix(errorPrefix);
-        this.polling = polling;
-    }
-
-    @Override
-    public String endpointUri() {
-        // a few objects per poll: the consumer opens every listed object's stream before the first is processed
-        return "aws2-s3://" + bucket + "?amazonS3Client=#s3Client" + (prefix.isEmpty() ? "" : "&prefix=RAW(" + prefix + ")")
-                + "&delimiter=/&includeBody=false&deleteAfterRead=false&moveAfterRead=false&maxMessagesPerPoll=5&"
-                + polling.options();
     }
 
     @Override
@@ -64,7 +55,7 @@ public class BucketSource implements InputSource {
         InputStream body = message.getBody(InputStream.class);
         if (body == null) {
             ingestor.discardAbandoned();
-            run.sourceIdle();
+            events.sourceIdle();
             return;
         }
         String key = message.getHeader(AWS2S3Constants.KEY, String.class);
@@ -91,7 +82,7 @@ public class BucketSource implements InputSource {
             putErrorReport(s3, bucket, target, source, e.getMessage(),
                     "fix the object and upload it under s3://" + bucket + "/" + prefix + " again");
             move(key, etag, target);
-            run.fileSetAside();
+            events.fileSetAside();
         } finally {
             body.close();
         }

@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
-import dev.sorabatch.run.RunControl;
+
+import dev.sorabatch.reference.ReferenceResolver;
 
 /**
  * {@code sora.input=sqs://<queue>}: S3 event notifications name new objects, and each named prompt file becomes a
@@ -42,38 +43,25 @@ public class EventQueueSource implements InputSource {
     private static final Logger LOG = LoggerFactory.getLogger(EventQueueSource.class);
 
     private final BatchIngestor ingestor;
-    private final RunControl run;
+    private final InputEvents events;
     private final S3Client s3;
     private final SqsClient sqs;
     private final String queue;
     private final String deadLetterQueue;
     private final int maxReceives;
     private final String errorPrefix;
-    private final boolean once;
-    private final Polling polling;
     private volatile String deadLetterUrl;
 
-    public EventQueueSource(BatchIngestor ingestor, RunControl run, S3Client s3, SqsClient sqs, String queue,
-                            String deadLetterQueue, int maxReceives, String errorPrefix, boolean once, Polling polling) {
+    public EventQueueSource(BatchIngestor ingestor, InputEvents events, S3Client s3, SqsClient sqs, String queue,
+                            String deadLetterQueue, int maxReceives, String errorPrefix) {
         this.ingestor = ingestor;
-        this.run = run;
+        this.events = events;
         this.s3 = s3;
         this.sqs = sqs;
         this.queue = queue;
         this.deadLetterQueue = deadLetterQueue == null ? "" : deadLetterQueue.trim();
         this.maxReceives = maxReceives;
         this.errorPrefix = BucketSource.folderPrefix(errorPrefix);
-        this.once = once;
-        this.polling = polling;
-    }
-
-    @Override
-    public String endpointUri() {
-        // long polling in service mode; in once mode an empty receive must come back quickly to end the run.
-        // The visibility timeout is extended while a large file is being read.
-        return "aws2-sqs://" + queue + "?amazonSQSClient=#sqsClient&autoCreateQueue=false"
-                + "&attributeNames=ApproximateReceiveCount&maxMessagesPerPoll=10&waitTimeSeconds=" + (once ? 1 : 10)
-                + "&visibilityTimeout=60&extendMessageVisibility=true&" + polling.options();
     }
 
     @Override
@@ -82,7 +70,7 @@ public class EventQueueSource implements InputSource {
         String body = message.getBody(String.class);
         if (body == null) {
             ingestor.discardAbandoned();
-            run.sourceIdle();
+            events.sourceIdle();
             return;
         }
         List<S3Events.ObjectRef> objects;
@@ -140,7 +128,7 @@ public class EventQueueSource implements InputSource {
                 BucketSource.putErrorReport(s3, object.bucket(),
                         BucketSource.freeKey(s3, object.bucket(), errorPrefix + key, ".error.json"), source,
                         e.getMessage(), "fix the file and upload it again");
-                run.fileSetAside();
+                events.fileSetAside();
             }
         }
     }

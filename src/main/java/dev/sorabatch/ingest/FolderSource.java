@@ -17,15 +17,17 @@ import org.apache.camel.component.file.GenericFileFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.sorabatch.run.RunControl;
+
 import dev.sorabatch.store.Batch;
+import dev.sorabatch.reference.ReferenceResolver;
 
 /**
  * {@code sora.input=file:<folder>}: prompt files dropped in a local folder (not its sub-folders, which may hold the
  * images that {@code input_reference} names). A file is read once it has stopped changing; after its rows are
  * committed the file consumer moves it to the done folder, or to the error folder with a
  * {@code <name>.error.json} beside it, never over an earlier file of the same name there ({@code name-2.csv}…).
- * The target is handed over in header {@value #ARCHIVE_HEADER}. If the store cannot take the rows, or the file
+ * The target is handed over in header {@value #ARCHIVE_HEADER}, which the route's {@code move} option reads; this
+ * bean is also the consumer's {@code filter}. If the store cannot take the rows, or the file
  * changed while it was read, the file stays where it is and is read again.
  * <p>
  * Only regular files are read: a pipe, device or socket, or a link to one or to nothing, is skipped (one log line),
@@ -39,33 +41,19 @@ public class FolderSource implements InputSource, GenericFileFilter<File> {
     private static final Logger LOG = LoggerFactory.getLogger(FolderSource.class);
 
     private final BatchIngestor ingestor;
-    private final RunControl run;
+    private final InputEvents events;
     private final Path inbox;
     private final Path doneDir;
     private final Path errorDir;
-    private final long settleMillis;
-    private final Polling polling;
     /** Names skipped as not regular files, so each is logged once. */
     private final Set<String> skipped = ConcurrentHashMap.newKeySet();
 
-    public FolderSource(BatchIngestor ingestor, RunControl run, Path inbox, Path doneDir, Path errorDir,
-                        long settleMillis, Polling polling) {
+    public FolderSource(BatchIngestor ingestor, InputEvents events, Path inbox, Path doneDir, Path errorDir) {
         this.ingestor = ingestor;
-        this.run = run;
+        this.events = events;
         this.inbox = inbox.toAbsolutePath().normalize();
         this.doneDir = doneDir.toAbsolutePath();
         this.errorDir = errorDir.toAbsolutePath();
-        this.settleMillis = settleMillis;
-        this.polling = polling;
-    }
-
-    /** The file consumer; this bean is its filter, under the name the ingest route uses for it ({@code inputSource}). */
-    @Override
-    public String endpointUri() {
-        return "file:" + inbox + "?readLock=changed&readLockCheckInterval=" + settleMillis + "&readLockMinAge="
-                + settleMillis + "&readLockTimeout=0&readLockMinLength=0&filter=#inputSource"
-                + "&exclude=RAW(.*\\.(tmp|part|partial|crdownload|swp)$)"
-                + "&move=${header." + ARCHIVE_HEADER + "}&" + polling.options();
     }
 
     /** Regular files only (links are followed here, and judged when read): anything else would block the read lock. */
@@ -90,7 +78,7 @@ public class FolderSource implements InputSource, GenericFileFilter<File> {
         GenericFile<?> file = exchange.getMessage().getBody(GenericFile.class);
         if (file == null) {
             ingestor.discardAbandoned();
-            run.sourceIdle();
+            events.sourceIdle();
             return;
         }
         String name = file.getFileNameOnly();
@@ -118,7 +106,7 @@ public class FolderSource implements InputSource, GenericFileFilter<File> {
             Files.write(errorDir.resolve(target + ".error.json"),
                     BatchIngestor.errorReport(name, e.getMessage(), "fix the file and drop it in the input folder again"));
             exchange.getMessage().setHeader(ARCHIVE_HEADER, errorDir.resolve(target).toString());
-            run.fileSetAside();
+            events.fileSetAside();
         }
     }
 

@@ -2,6 +2,8 @@ package dev.sorabatch.ingest;
 
 import java.util.HashMap;
 import java.util.Map;
+import dev.sorabatch.store.NewItem;
+import dev.sorabatch.store.KeyOwner;
 
 /**
  * Item keys and ids claimed in one batch, ignoring case, as {@link RequestValidator} hands them out. It holds only
@@ -35,24 +37,24 @@ public final class KeyRegistry {
 
     /** Who holds this item key (a file name), or null. */
     KeyOwner keyOwner(String key) {
-        String folded = ItemDraft.fold(key);
+        String folded = NewItem.fold(key);
         KeyOwner owner = keys.get(folded);
         return owner != null ? owner : earlier.keyOwner(folded);
     }
 
     /** Who holds this sanitised id, or null. */
     KeyOwner idOwner(String id) {
-        String folded = ItemDraft.fold(id);
+        String folded = NewItem.fold(id);
         KeyOwner owner = ids.get(folded);
         return owner != null ? owner : earlier.idOwner(folded);
     }
 
     void claimKey(String key, int row, String requestId) {
-        keys.put(ItemDraft.fold(key), new KeyOwner(row, requestId, key));
+        keys.put(NewItem.fold(key), new KeyOwner(row, requestId, key));
     }
 
     void claimId(String id, int row, String requestId) {
-        ids.put(ItemDraft.fold(id), new KeyOwner(row, requestId, id));
+        ids.put(NewItem.fold(id), new KeyOwner(row, requestId, id));
     }
 
     /** Forgets the claims held here: they are in the store now. */

@@ -16,9 +16,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import dev.sorabatch.store.ColumnSizes;
+import dev.sorabatch.reference.ReferenceResolver;
+import dev.sorabatch.store.NewItem;
+import dev.sorabatch.store.KeyOwner;
 
 /**
- * Checks the rows of one batch against {@link ValidationRules} and turns each into {@link ItemDraft}s:
+ * Checks the rows of one batch against {@link ValidationRules} and turns each into {@link NewItem}s:
  * one per take, or a single rejected draft naming every rule the row broke. It remembers the item keys
  * handed out, so use one instance per batch and feed it the rows in file order.
  *
@@ -81,11 +84,11 @@ public final class RequestValidator {
     }
 
     /** One draft per take of a valid row, or a single rejected draft. */
-    public List<ItemDraft> validate(RawRow raw) {
+    public List<NewItem> validate(RawRow raw) {
         int row = raw.row();
         if (raw.parseError() != null) {
             String requestId = String.valueOf(row);
-            return List.of(new ItemDraft(row, requestId, claimFallbackKey(row, requestId), null, 1, null, null, 0, null,
+            return List.of(new NewItem(row, requestId, claimFallbackKey(row, requestId), null, 1, null, null, 0, null,
                     null, null, "{}", raw.parseError()));
         }
         Fields fields = new Fields(raw.fields());
@@ -133,21 +136,21 @@ public final class RequestValidator {
             String itemKey = keepsKey ? claim(key, row, requestId) : claimFallbackKey(row, requestId);
             String storedPrompt = prompt == null || prompt.length() <= columns.of("prompt") ? prompt
                     : prompt.substring(0, columns.of("prompt"));
-            return List.of(new ItemDraft(row, requestId, itemKey, keepsKey ? key : null, 1, storedPrompt, model,
+            return List.of(new NewItem(row, requestId, itemKey, keepsKey ? key : null, 1, storedPrompt, model,
                     seconds == null ? 0 : seconds, size, remixOf, inputReference, metadataJson,
                     String.join("; ", fields.problems)));
         }
         if (takes == 1) {
-            return List.of(new ItemDraft(row, requestId, claim(key, row, requestId), key, 1, prompt, model, seconds, size,
+            return List.of(new NewItem(row, requestId, claim(key, row, requestId), key, 1, prompt, model, seconds, size,
                     remixOf, inputReference, metadataJson, null));
         }
         // the bare id is claimed for multi-take rows too, so that a repeated id is reported as a duplicate
         keys.claimId(key, row, requestId);
-        List<ItemDraft> drafts = new ArrayList<>(takes);
+        List<NewItem> drafts = new ArrayList<>(takes);
         for (int take = 1; take <= takes; take++) {
             String itemKey = takeKey(key, take);
             keys.claimKey(itemKey, row, requestId);
-            drafts.add(new ItemDraft(row, requestId, itemKey, take == 1 ? key : null, take, prompt, model, seconds, size,
+            drafts.add(new NewItem(row, requestId, itemKey, take == 1 ? key : null, take, prompt, model, seconds, size,
                     remixOf, inputReference, metadataJson, null));
         }
         return drafts;

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import dev.sorabatch.reference.ReferencePolicy;
 
 /**
  * What {@link RequestValidator} accepts. Immutable: the sets are copied, {@code allowedSeconds} sorted,

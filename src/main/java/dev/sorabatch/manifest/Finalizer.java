@@ -1,16 +1,19 @@
 package dev.sorabatch.manifest;
 
 import java.sql.SQLException;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.sorabatch.output.OutputStore;
-import dev.sorabatch.provider.RetryPolicy;
 import dev.sorabatch.store.Batch;
 import dev.sorabatch.store.BatchCounts;
+import dev.sorabatch.store.Batches;
 import dev.sorabatch.store.ItemState;
-import dev.sorabatch.store.JobStore;
+import dev.sorabatch.worker.Backoff;
+import dev.sorabatch.worker.WorkContext;
+import dev.sorabatch.worker.Worker;
 
 /**
  * Writes the manifests of batches whose items are all terminal, once: the batch is claimed (FINALIZING) before
@@ -22,52 +25,57 @@ import dev.sorabatch.store.JobStore;
  * are used up the batch ends FINALIZE_FAILED with the reason (once mode then exits with code 3 and says why), and
  * a later run tries it again.
  */
-public class Finalizer {
+public class Finalizer implements Worker<Batch> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Finalizer.class);
 
-    private final JobStore store;
+    private final WorkContext work;
+    private final Batches batches;
     private final ManifestWriter manifests;
     private final OutputStore output;
-    private final RetryPolicy retry;
-    private final long leaseMillis;
+    private final Backoff backoff;
 
-    public Finalizer(JobStore store, ManifestWriter manifests, OutputStore output, RetryPolicy retry, long leaseMillis) {
-        this.store = store;
+    /** @param backoff of free calls */
+    public Finalizer(WorkContext work, ManifestWriter manifests, OutputStore output, Backoff backoff) {
+        this.work = work;
+        this.batches = work.store().batches();
         this.manifests = manifests;
         this.output = output;
-        this.retry = retry;
-        this.leaseMillis = leaseMillis;
+        this.backoff = backoff;
     }
 
-    public void finalizeReady() throws SQLException {
-        for (Batch batch : store.claimFinalizable(leaseMillis)) {
-            try {
-                manifests.write(batch, store.now());
-            } catch (Exception e) { // one batch's failure, whatever it is, must not stop the others
-                failed(batch, OutputStore.describe(e));
-                continue;
-            }
-            store.markFinalized(batch.id());
-            BatchCounts c = store.counts(batch.id());
-            LOG.info("Batch {} finished: {} stored, {} failed, {} rejected, {} expired, {} uncertain of {}; manifest: {}",
-                    batch.name(), c.get(ItemState.STORED), c.get(ItemState.FAILED), c.get(ItemState.REJECTED),
-                    c.get(ItemState.EXPIRED), c.get(ItemState.UNCERTAIN), c.total(),
-                    output.location(batch.name(), "manifest.json"));
+    @Override
+    public List<Batch> claim() throws SQLException {
+        return batches.claimFinalizable(work.settings().leaseMillis());
+    }
+
+    @Override
+    public void work(Batch batch) throws SQLException {
+        try {
+            manifests.write(batch, work.now());
+        } catch (Exception e) { // whatever it is, it is this batch's failure, kept on it
+            failed(batch, OutputStore.describe(e));
+            return;
         }
+        batches.finalized(batch.id());
+        BatchCounts c = batches.counts(batch.id());
+        LOG.info("Batch {} finished: {} stored, {} failed, {} rejected, {} expired, {} uncertain of {}; manifest: {}",
+                batch.name(), c.get(ItemState.STORED), c.get(ItemState.FAILED), c.get(ItemState.REJECTED),
+                c.get(ItemState.EXPIRED), c.get(ItemState.UNCERTAIN), c.total(),
+                output.location(batch.name(), "manifest.json"));
     }
 
     private void failed(Batch batch, String reason) throws SQLException {
         int failures = batch.finalizeFailures() + 1;
-        if (retry.exhausted(failures)) {
+        if (backoff.exhausted(failures)) {
             LOG.error("Batch {}: its manifest could not be written after {} tries, giving up: {}", batch.name(),
                     failures, reason);
-            store.markFinalizeFailed(batch.id(), reason);
+            batches.finalizeFailed(batch.id(), reason);
         } else {
-            long delay = retry.delayMillis(failures, null);
+            long delay = backoff.delayMillis(failures, null);
             LOG.warn("Batch {}: its manifest could not be written (try {}): {}; trying again in {} ms", batch.name(),
                     failures, reason, delay);
-            store.finalizeLater(batch.id(), store.now() + delay, reason);
+            batches.finalizeLater(batch.id(), work.now() + delay, reason);
         }
     }
 }

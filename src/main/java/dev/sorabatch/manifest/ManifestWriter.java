@@ -24,7 +24,7 @@ import dev.sorabatch.store.Batch;
 import dev.sorabatch.store.BatchCounts;
 import dev.sorabatch.store.Item;
 import dev.sorabatch.store.ItemState;
-import dev.sorabatch.store.JobStore;
+import dev.sorabatch.store.Batches;
 
 /**
  * Writes {@code manifest.csv} then {@code manifest.json} (last, so consumers can trigger on it) for a batch,
@@ -38,16 +38,16 @@ public class ManifestWriter {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final JobStore store;
+    private final Batches store;
     private final OutputStore output;
     private final CostEstimate cost;
     private final Path tempDir;
 
-    public ManifestWriter(JobStore store, OutputStore output, CostEstimate cost, Path tempDir) {
+    public ManifestWriter(Batches store, OutputStore output, ManifestSettings settings) {
         this.store = store;
         this.output = output;
-        this.cost = cost;
-        this.tempDir = tempDir;
+        this.cost = settings.cost();
+        this.tempDir = settings.tempDir();
     }
 
     public void write(Batch batch, long finishedAt) throws IOException, SQLException {

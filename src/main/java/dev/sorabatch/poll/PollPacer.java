@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.sorabatch.provider.JobStatus;
 import dev.sorabatch.provider.VideoJob;
 import dev.sorabatch.store.Item;
+import dev.sorabatch.worker.CheckSchedule;
 
 /**
  * When to check a running job next. Status calls are free but not unlimited, and every check made too late keeps
@@ -28,7 +29,7 @@ import dev.sorabatch.store.Item;
  * progress says the job is nearly done, the delay is still at least 1/50 of its age, so a provider whose progress
  * stalls near the end is checked at a geometrically slowing pace.
  */
-public final class PollPacer {
+public final class PollPacer implements CheckSchedule {
 
     private static final int SAMPLES = 32;
     /** Added to the progress-based end: the job's clock starts a little before our submitted_at. */
@@ -40,14 +41,15 @@ public final class PollPacer {
     private final long initialMillis;
     private final Map<String, Deque<Long>> durations = new ConcurrentHashMap<>();
 
-    public PollPacer(Clock clock, long minMillis, long maxMillis, long initialMillis) {
+    public PollPacer(Clock clock, PollSettings settings) {
         this.clock = clock;
-        this.minMillis = minMillis;
-        this.maxMillis = maxMillis;
-        this.initialMillis = initialMillis;
+        this.minMillis = settings.minIntervalMillis();
+        this.maxMillis = settings.maxIntervalMillis();
+        this.initialMillis = settings.initialIntervalMillis();
     }
 
     /** First check after a job was accepted. */
+    @Override
     public long firstCheck(Item item, VideoJob job) {
         long delay;
         if (job.status() == JobStatus.COMPLETED || job.status() == JobStatus.FAILED) {

@@ -4,70 +4,63 @@ import java.sql.SQLException;
 import java.util.List;
 
 import dev.sorabatch.provider.ProviderException;
-import dev.sorabatch.provider.RetryPolicy;
 import dev.sorabatch.provider.VideoJob;
 import dev.sorabatch.provider.VideoProvider;
-import dev.sorabatch.run.RunControl;
 import dev.sorabatch.store.Item;
 import dev.sorabatch.store.ItemState;
 import dev.sorabatch.store.JobStore;
+import dev.sorabatch.store.Move;
+import dev.sorabatch.worker.Backoff;
+import dev.sorabatch.worker.Failures;
+import dev.sorabatch.worker.WorkContext;
+import dev.sorabatch.worker.Worker;
 
-/** Checks submitted jobs when their next check is due, and records what the provider says. */
-public class PollWorker {
+/** Checks submitted jobs when their paced next check is due, and records what the provider says. */
+public class PollWorker implements Worker<Item> {
 
+    private final WorkContext work;
     private final JobStore store;
     private final VideoProvider provider;
     private final PollPacer pacer;
-    private final RetryPolicy retry;
-    private final RunControl run;
-    private final int batchSize;
-    private final long leaseMillis;
-    private final String owner;
+    private final Backoff backoff;
 
-    public PollWorker(JobStore store, VideoProvider provider, PollPacer pacer, RetryPolicy retry, RunControl run,
-                      int batchSize, long leaseMillis, String owner) {
-        this.store = store;
+    /** @param backoff of free calls */
+    public PollWorker(WorkContext work, VideoProvider provider, PollPacer pacer, Backoff backoff) {
+        this.work = work;
+        this.store = work.store();
         this.provider = provider;
         this.pacer = pacer;
-        this.retry = retry;
-        this.run = run;
-        this.batchSize = batchSize;
-        this.leaseMillis = leaseMillis;
-        this.owner = owner;
+        this.backoff = backoff;
     }
 
+    @Override
     public List<Item> claim() throws SQLException {
-        return run.halted() ? List.of() : store.claimDue(ItemState.SUBMITTED, batchSize, leaseMillis, owner);
+        return work.claimDue(ItemState.SUBMITTED);
     }
 
-    public void check(Item item) throws SQLException {
+    @Override
+    public void work(Item item) throws SQLException {
         try {
             VideoJob job = provider.status(item.providerJobId());
             switch (job.status()) {
-                case QUEUED, IN_PROGRESS -> store.recordProgress(item.id(), job.progress(), pacer.nextCheck(item, job));
+                case QUEUED, IN_PROGRESS -> store.items().recordProgress(item.id(), job.progress(),
+                        pacer.nextCheck(item, job));
                 case COMPLETED -> {
-                    long now = store.now();
-                    if (store.markCompleted(item.id(), now, job.expiresAt() == null ? null : job.expiresAt().toEpochMilli())
+                    long now = work.now();
+                    if (store.items().completed(item.id(), now,
+                            job.expiresAt() == null ? null : job.expiresAt().toEpochMilli())
                             && item.submittedAt() != null) {
                         pacer.learn(item, now - item.submittedAt());
                     }
                 }
-                case FAILED -> store.finish(item.id(), ItemState.SUBMITTED, ItemState.FAILED,
+                case FAILED -> store.items().finish(item.id(), Move.JOB_FAILED,
                         job.error() == null ? "generation_failed" : job.error().code(),
                         job.error() == null ? "the provider reported the job as failed" : job.error().message());
             }
         } catch (ProviderException e) {
-            String code = e.code();
-            switch (e.kind()) {
-                case NOT_FOUND -> store.finish(item.id(), ItemState.SUBMITTED, ItemState.FAILED, "job_not_found",
-                        "the provider no longer knows job " + item.providerJobId());
-                case AUTH -> {
-                    store.reschedule(item.id(), ItemState.SUBMITTED, store.now(), code, e.getMessage());
-                    run.credentialsRefused(e);
-                }
-                default -> store.reschedule(item.id(), ItemState.SUBMITTED,
-                        store.now() + retry.delayMillis(item.failures() + 1, e.retryAfter()), code, e.getMessage());
-            }
+            work.failures().freeCall(item, ItemState.SUBMITTED, e, new Failures.Gone(Move.JOB_FAILED, "job_not_found",
+                    "the provider no longer knows job " + item.providerJobId()),
+                    work.now() + backoff.delayMillis(item.failures() + 1, e.retryAfter()));
         }
     }
 }

@@ -96,7 +96,7 @@ final class GroupCommit {
 
     private static int execute(Connection c, Pending p) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(p.sql)) {
-            JobStore.bind(ps, p.args);
+            Jdbc.bind(ps, p.args);
             return ps.executeUpdate();
         }
     }

@@ -10,14 +10,12 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
-import dev.sorabatch.ingest.ItemDraft;
-import dev.sorabatch.ingest.KeyOwner;
 
 /**
  * One file's rows written to a batch in state {@code INGESTING}, committed in chunks so that memory stays flat
  * whatever the file's size; workers take no item of such a batch. {@link #open} makes the whole batch visible at
  * once, in one update; until then nothing of it runs. A batch that is never opened is deleted on {@link #close},
- * or, if the process dies first, by the next {@link JobStore#discardAbandonedIngests} once its lease has run out.
+ * or, if the process dies first, by the next {@link Batches#discardAbandonedIngests} once its lease has run out.
  * <p>
  * Item keys and ids are unique in a batch through the store's unique indexes ({@code V4}): {@link #flush} tells when
  * a row took one that an earlier chunk holds, and {@link #keyOwner} / {@link #idOwner} say which row holds it.
@@ -31,7 +29,8 @@ public final class IngestTransaction implements AutoCloseable {
     /** Items per commit: H2 holds a transaction's uncommitted rows in memory. */
     private static final int CHUNK_ITEMS = 10_000;
 
-    private final JobStore store;
+    private final Jdbc jdbc;
+    private final Batches batches;
     private final Connection connection;
     private final PreparedStatement insertItem;
     private final long batchId;
@@ -44,18 +43,19 @@ public final class IngestTransaction implements AutoCloseable {
     private int total;
     private boolean opened;
 
-    IngestTransaction(JobStore store, String source, String provider, long leaseMillis) throws SQLException {
-        this.store = store;
-        this.now = store.now();
+    IngestTransaction(Jdbc jdbc, Batches batches, String source, String provider, long leaseMillis) throws SQLException {
+        this.jdbc = jdbc;
+        this.batches = batches;
+        this.now = jdbc.now();
         this.leaseMillis = leaseMillis;
-        this.connection = store.dataSource().getConnection();
+        this.connection = jdbc.connection();
         try {
             connection.setAutoCommit(false);
             String placeholder = "ingesting-" + UUID.randomUUID();
             try (PreparedStatement ps = connection.prepareStatement("insert into batch (name, name_folded, source, "
                     + "source_sha256, provider, state, total_items, created_at, lease_until) "
-                    + "values (?, ?, ?, '', ?, 'INGESTING', 0, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
-                JobStore.bind(ps, placeholder, placeholder, source, provider, now, now + leaseMillis);
+                    + "values (?, ?, ?, '', ?, '" + BatchState.INGESTING + "', 0, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                Jdbc.bind(ps, placeholder, placeholder, source, provider, now, now + leaseMillis);
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     keys.next();
@@ -63,7 +63,7 @@ public final class IngestTransaction implements AutoCloseable {
                 }
             }
             connection.commit();
-            committedAt = store.now();
+            committedAt = jdbc.now();
             insertItem = connection.prepareStatement("insert into item (batch_id, item_key, key_folded, id_folded, "
                     + "request_id, row_no, take, state, prompt, model, seconds, size, remix_of, input_reference, metadata, "
                     + "next_attempt_at, error_code, error_message, created_at) "
@@ -75,11 +75,11 @@ public final class IngestTransaction implements AutoCloseable {
         }
     }
 
-    public void add(ItemDraft d) throws SQLException {
-        JobStore.bind(insertItem, batchId, d.itemKey(), d.foldedKey(), d.foldedId(), d.requestId(), d.row(), d.take(),
+    public void add(NewItem d) throws SQLException {
+        Jdbc.bind(insertItem, batchId, d.itemKey(), d.foldedKey(), d.foldedId(), d.requestId(), d.row(), d.take(),
                 d.rejected() ? ItemState.REJECTED.name() : ItemState.PENDING.name(), d.prompt(), d.model(),
                 d.rejected() ? null : d.seconds(), d.size(), d.remixOf(), d.inputReference(), d.metadataJson(),
-                d.rejected() ? 0L : now, d.rejected() ? "invalid_request" : null, JobStore.truncate(d.rejection()), now);
+                d.rejected() ? 0L : now, d.rejected() ? "invalid_request" : null, Jdbc.truncate(d.rejection()), now);
         insertItem.addBatch();
         pendingItems++;
         pendingChars += d.weight();
@@ -108,7 +108,7 @@ public final class IngestTransaction implements AutoCloseable {
             insertItem.clearBatch();
             pendingItems = 0;
             pendingChars = 0;
-            if (JobStore.isUniqueViolation(e)) {
+            if (Jdbc.isUniqueViolation(e)) {
                 return false;
             }
             throw e;
@@ -118,7 +118,7 @@ public final class IngestTransaction implements AutoCloseable {
         uncommitted += pendingItems;
         pendingItems = 0;
         pendingChars = 0;
-        if (uncommitted >= CHUNK_ITEMS || store.now() - committedAt > leaseMillis / 3) {
+        if (uncommitted >= CHUNK_ITEMS || jdbc.now() - committedAt > leaseMillis / 3) {
             commitChunk();
         }
         return true;
@@ -137,7 +137,7 @@ public final class IngestTransaction implements AutoCloseable {
     private KeyOwner owner(String column, String folded) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("select row_no, request_id, item_key from item "
                 + "where batch_id = ? and " + column + " = ?")) {
-            JobStore.bind(ps, batchId, folded);
+            Jdbc.bind(ps, batchId, folded);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? new KeyOwner(rs.getInt(1), rs.getString(2), rs.getString(3)) : null;
             }
@@ -150,7 +150,8 @@ public final class IngestTransaction implements AutoCloseable {
 
     /** Still this ingest's batch: no other instance took it over after a lease ran out. */
     public boolean held() throws SQLException {
-        return !store.queryBatches("select * from batch where id = ? and state = 'INGESTING'", batchId).isEmpty();
+        return !jdbc.queryBatches("select * from batch where id = ? and state = '" + BatchState.INGESTING + "'", batchId)
+                .isEmpty();
     }
 
     /**
@@ -169,23 +170,23 @@ public final class IngestTransaction implements AutoCloseable {
         String name = preferredName;
         for (int n = 2; ; name = preferredName + "-" + n++) {
             String folded = name.toLowerCase(Locale.ROOT);
-            if (!store.queryBatches("select * from batch where name_folded = ?", folded).isEmpty()) {
+            if (!jdbc.queryBatches("select * from batch where name_folded = ?", folded).isEmpty()) {
                 continue;
             }
-            try (PreparedStatement ps = connection.prepareStatement("update batch set state = 'OPEN', name = ?, "
-                    + "name_folded = ?, source_ref = ?, source_sha256 = ?, total_items = ?, lease_until = null "
-                    + "where id = ? and state = 'INGESTING'")) {
-                JobStore.bind(ps, name, folded, sourceRef, sourceSha256, total, batchId);
+            try (PreparedStatement ps = connection.prepareStatement("update batch set state = '" + BatchState.OPEN
+                    + "', name = ?, name_folded = ?, source_ref = ?, source_sha256 = ?, total_items = ?, "
+                    + "lease_until = null where id = ? and state = '" + BatchState.INGESTING + "'")) {
+                Jdbc.bind(ps, name, folded, sourceRef, sourceSha256, total, batchId);
                 if (ps.executeUpdate() == 0) {
                     throw lost();
                 }
                 opened = true;
-                return Optional.of(store.batch(batchId));
+                return Optional.of(batches.get(batchId));
             } catch (SQLException e) {
-                if (!JobStore.isUniqueViolation(e)) {
+                if (!Jdbc.isUniqueViolation(e)) {
                     throw e;
                 }
-                if (sourceRef != null && store.findBatchBySourceRef(sourceRef).isPresent()) {
+                if (sourceRef != null && batches.bySourceRef(sourceRef).isPresent()) {
                     return Optional.empty();
                 }
             }
@@ -202,7 +203,7 @@ public final class IngestTransaction implements AutoCloseable {
                     connection.rollback();
                     connection.setAutoCommit(true);
                 }
-                store.deleteIngest(connection, batchId);
+                batches.deleteIngest(connection, batchId);
             }
         } finally {
             connection.close();
@@ -211,14 +212,15 @@ public final class IngestTransaction implements AutoCloseable {
 
     private void commitChunk() throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
-                "update batch set lease_until = ?, total_items = ? where id = ? and state = 'INGESTING'")) {
-            JobStore.bind(ps, store.now() + leaseMillis, total, batchId);
+                "update batch set lease_until = ?, total_items = ? where id = ? and state = '"
+                + BatchState.INGESTING + "'")) {
+            Jdbc.bind(ps, jdbc.now() + leaseMillis, total, batchId);
             if (ps.executeUpdate() == 0) {
                 throw lost();
             }
         }
         connection.commit();
-        committedAt = store.now();
+        committedAt = jdbc.now();
         uncommitted = 0;
     }
 

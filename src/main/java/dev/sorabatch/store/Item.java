@@ -7,4 +7,10 @@ public record Item(long id, long batchId, String itemKey, String requestId, int 
                    int failures, int reconcileTries, long nextAttemptAt, String errorCode, String errorMessage, long createdAt,
                    Long submittingAt, Long submittedAt, Long completedAt, Long expiresAt, Long storedAt,
                    String videoPath, String thumbnailPath, Long bytes, String sha256) {
+
+    /** Short, for logs: a prompt or a data: URL image would fill them. */
+    @Override
+    public String toString() {
+        return "Item[" + id + " " + itemKey + " " + state + "]";
+    }
 }

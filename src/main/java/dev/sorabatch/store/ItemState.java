@@ -1,9 +1,16 @@
 package dev.sorabatch.store;
 
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
-/** The item state machine of the design: every row is in exactly one of these. */
+/**
+ * The item state machine of the design: every row is in exactly one of these, and {@link #NEXT} is the only
+ * definition of the moves between them. Every transition the store makes is checked against it ({@link #check}).
+ */
 public enum ItemState {
     /** Failed validation; never sent. */
     REJECTED,
@@ -22,9 +29,48 @@ public enum ItemState {
     /** A create may have happened and could not be reconciled: needs a human. */
     UNCERTAIN;
 
-    public static final Set<ItemState> TERMINAL = EnumSet.of(STORED, FAILED, REJECTED, EXPIRED, UNCERTAIN);
+    /** The allowed moves; a state without any is terminal. */
+    public static final Map<ItemState, Set<ItemState>> NEXT;
+
+    static {
+        Map<ItemState, Set<ItemState>> next = new EnumMap<>(ItemState.class);
+        for (ItemState state : values()) {
+            next.put(state, Collections.unmodifiableSet(EnumSet.noneOf(ItemState.class)));
+        }
+        next.put(PENDING, Collections.unmodifiableSet(EnumSet.of(SUBMITTING)));
+        next.put(SUBMITTING, Collections.unmodifiableSet(EnumSet.of(SUBMITTED, PENDING, FAILED, UNCERTAIN)));
+        next.put(SUBMITTED, Collections.unmodifiableSet(EnumSet.of(COMPLETED, FAILED)));
+        next.put(COMPLETED, Collections.unmodifiableSet(EnumSet.of(STORED, EXPIRED, FAILED)));
+        NEXT = Collections.unmodifiableMap(next);
+    }
+
+    public static final Set<ItemState> TERMINAL = Collections.unmodifiableSet(EnumSet.copyOf(
+            NEXT.entrySet().stream().filter(e -> e.getValue().isEmpty()).map(Map.Entry::getKey).toList()));
+
+    public static final Set<ItemState> NOT_TERMINAL = Collections.unmodifiableSet(EnumSet.complementOf(
+            EnumSet.copyOf(TERMINAL)));
 
     public boolean terminal() {
         return TERMINAL.contains(this);
+    }
+
+    /** @throws IllegalStateException unless the table allows {@code from → to}: a forbidden move is a bug */
+    public static void check(ItemState from, ItemState to) {
+        if (!NEXT.get(from).contains(to)) {
+            throw new IllegalStateException("forbidden item transition " + from + " -> " + to + " (allowed from "
+                    + from + ": " + NEXT.get(from) + ")");
+        }
+    }
+
+    /** @throws IllegalStateException for a terminal state: an ended item is never rescheduled */
+    public static void checkStay(ItemState state) {
+        if (state.terminal()) {
+            throw new IllegalStateException("an item in terminal state " + state + " cannot be rescheduled");
+        }
+    }
+
+    /** The states as an SQL list, {@code ('A','B')}, for queries; never written by hand. */
+    public static String sqlList(Set<ItemState> states) {
+        return states.stream().map(s -> "'" + s.name() + "'").collect(Collectors.joining(",", "(", ")"));
     }
 }

@@ -2,6 +2,7 @@ package dev.sorabatch.submit;
 
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -13,56 +14,63 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.sorabatch.poll.PollPacer;
 import dev.sorabatch.provider.ProviderException;
-import dev.sorabatch.provider.RetryPolicy;
 import dev.sorabatch.provider.VideoJob;
 import dev.sorabatch.provider.VideoProvider;
 import dev.sorabatch.store.Item;
 import dev.sorabatch.store.ItemState;
 import dev.sorabatch.store.JobStore;
+import dev.sorabatch.store.Move;
+import dev.sorabatch.worker.Backoff;
+import dev.sorabatch.worker.CheckSchedule;
+import dev.sorabatch.worker.WorkContext;
+import dev.sorabatch.worker.Worker;
 
 /**
  * Settles items left SUBMITTING: a create whose response was lost, timed out or failed with 5xx, or whose
  * worker died. The provider's job list is searched for a job with the same prompt, model, size and seconds
  * created around the attempt and not already held by another item; found, it is adopted (no second payment);
  * proven absent by a complete listing, the item may be created again; otherwise, after a few tries, the item is
- * UNCERTAIN for a human to look at.
+ * UNCERTAIN for a human to look at. One claim is one {@link Round}: every due item, settled by one listing.
  */
-public class Reconciler {
+public class Reconciler implements Worker<Reconciler.Round> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
 
-    private final JobStore store;
-    private final VideoProvider provider;
-    private final RetryPolicy retry;
-    private final PollPacer pacer;
-    private final int maxAttempts;
-    private final long windowMillis;
-    private final long leaseMillis;
-    private final int batchSize;
-    private final String owner;
-
-    public Reconciler(JobStore store, VideoProvider provider, RetryPolicy retry, PollPacer pacer, int maxAttempts,
-                      long windowMillis, long leaseMillis, int batchSize, String owner) {
-        this.store = store;
-        this.provider = provider;
-        this.retry = retry;
-        this.pacer = pacer;
-        this.maxAttempts = maxAttempts;
-        this.windowMillis = windowMillis;
-        this.leaseMillis = leaseMillis;
-        this.batchSize = batchSize;
-        this.owner = owner;
+    /** The due SUBMITTING items, claimed together. */
+    public record Round(List<Item> items) {
     }
 
-    /** One listing serves every item due for reconciliation. */
-    public void reconcileDue() throws SQLException {
-        List<Item> due = store.claimDue(ItemState.SUBMITTING, batchSize, leaseMillis, owner);
-        if (due.isEmpty()) {
-            return;
-        }
-        long earliest = due.stream().mapToLong(this::attemptedAt).min().orElseThrow() - windowMillis;
+    private final WorkContext work;
+    private final JobStore store;
+    private final VideoProvider provider;
+    private final SubmitSettings settings;
+    private final Backoff backoff;
+    private final CheckSchedule schedule;
+
+    /** @param backoff of free calls: listings cost nothing */
+    public Reconciler(WorkContext work, VideoProvider provider, SubmitSettings settings, Backoff backoff,
+                      CheckSchedule schedule) {
+        this.work = work;
+        this.store = work.store();
+        this.provider = provider;
+        this.settings = settings;
+        this.backoff = backoff;
+        this.schedule = schedule;
+    }
+
+    @Override
+    public List<Round> claim() throws SQLException {
+        List<Item> due = work.claimDue(ItemState.SUBMITTING);
+        return due.isEmpty() ? List.of() : List.of(new Round(due));
+    }
+
+    /** One listing serves every item of the round. */
+    @Override
+    public void work(Round round) throws SQLException {
+        List<Item> due = new ArrayList<>(round.items());
+        long window = settings.reconcileWindowMillis();
+        long earliest = due.stream().mapToLong(Reconciler::attemptedAt).min().orElseThrow() - window;
         List<VideoJob> jobs;
         try {
             jobs = provider.listSince(Instant.ofEpochMilli(earliest));
@@ -72,41 +80,43 @@ public class Reconciler {
             }
             return;
         }
-        Set<String> taken = new HashSet<>(store.heldJobIds(jobs.stream().map(VideoJob::id).collect(Collectors.toSet())));
-        due.sort(Comparator.comparingLong(this::attemptedAt));
+        Set<String> taken = new HashSet<>(store.items().heldJobIds(jobs.stream().map(VideoJob::id)
+                .collect(Collectors.toSet())));
+        due.sort(Comparator.comparingLong(Reconciler::attemptedAt));
         for (Item item : due) {
             Optional<VideoJob> match = jobs.stream()
-                    .filter(job -> !taken.contains(job.id()) && matches(item, job))
+                    .filter(job -> !taken.contains(job.id()) && matches(item, job, window))
                     .min(Comparator.comparingLong(job -> Math.abs(job.createdAt().toEpochMilli() - attemptedAt(item))));
             if (match.isPresent()) {
                 VideoJob job = match.get();
                 taken.add(job.id());
-                if (store.adoptJob(item.id(), job.id(), job.createdAt().toEpochMilli(), pacer.firstCheck(item, job))) {
+                if (store.items().accepted(item.id(), job.id(), job.createdAt().toEpochMilli(),
+                        schedule.firstCheck(item, job))) {
                     LOG.info("Reconciled {}: adopted job {} whose create response was lost", item.itemKey(), job.id());
                 }
             } else if (jobs.stream().anyMatch(job -> job.prompt() == null)) {
                 unresolved(item, "the provider's job list does not show prompts, so a lost create cannot be ruled out");
             } else {
                 LOG.info("Reconciled {}: the provider holds no such job, so it will be created", item.itemKey());
-                store.backToPending(item.id(), store.now(), "create_not_received",
+                store.items().backToPending(item.id(), work.now(), "create_not_received",
                         "the create did not reach the provider; sent again");
             }
         }
     }
 
     private void unresolved(Item item, String reason) throws SQLException {
-        if (item.reconcileTries() + 1 >= maxAttempts) {
+        if (item.reconcileTries() + 1 >= settings.reconcileAttempts()) {
             LOG.warn("{} is UNCERTAIN: {}", item.itemKey(), reason);
-            store.finish(item.id(), ItemState.SUBMITTING, ItemState.UNCERTAIN, "create_outcome_unknown",
+            store.items().finish(item.id(), Move.CREATE_UNCERTAIN, "create_outcome_unknown",
                     "a create may have been accepted but could not be matched to a provider job (" + reason
                             + "); check the provider's dashboard before creating it again");
         } else {
-            store.reconcileLater(item.id(), store.now() + retry.delayMillis(item.reconcileTries() + 1, null),
+            store.items().reconcileLater(item.id(), work.now() + backoff.delayMillis(item.reconcileTries() + 1, null),
                     "reconcile_pending", reason);
         }
     }
 
-    private boolean matches(Item item, VideoJob job) {
+    private static boolean matches(Item item, VideoJob job, long window) {
         long created = job.createdAt() == null ? Long.MIN_VALUE : job.createdAt().toEpochMilli();
         long at = attemptedAt(item);
         return Objects.equals(item.prompt(), job.prompt())
@@ -114,10 +124,10 @@ public class Reconciler {
                 && Objects.equals(item.seconds(), job.seconds())
                 && (job.model() == null || job.model().startsWith(item.model()) || !item.model().startsWith("sora"))
                 // created_at has one-second resolution and the clocks differ a little
-                && created >= at - windowMillis && created <= at + windowMillis;
+                && created >= at - window && created <= at + window;
     }
 
-    private long attemptedAt(Item item) {
+    private static long attemptedAt(Item item) {
         return item.submittingAt() == null ? item.createdAt() : item.submittingAt();
     }
 }

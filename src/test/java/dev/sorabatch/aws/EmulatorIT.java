@@ -36,8 +36,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import dev.sorabatch.ChildPipeline;
-import dev.sorabatch.provider.Variant;
-import dev.sorabatch.provider.simulator.SimulatorServer;
+import dev.sorabatch.simulator.Asset;
+import dev.sorabatch.simulator.SimulatorServer;
 
 /**
  * The packaged pipeline against an AWS emulator, wired as docker-compose.yml wires it: prompt files uploaded to
@@ -179,7 +179,7 @@ class EmulatorIT {
             List<String> manifests = manifestKeys();
             assertThat(manifests).as("one batch per announced object").hasSize(2);
 
-            String servedSha = new SimulatorServer(0).sha256(Variant.VIDEO);
+            String servedSha = new SimulatorServer(0).sha256(Asset.VIDEO);
             int stored = 0;
             for (String manifestKey : manifests) {
                 String batchPrefix = manifestKey.substring(0, manifestKey.length() - "manifest.json".length());

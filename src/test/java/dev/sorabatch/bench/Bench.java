@@ -28,9 +28,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.sorabatch.provider.simulator.SimulatorServer;
-import dev.sorabatch.provider.simulator.SimulatorSettings;
-import dev.sorabatch.provider.simulator.SimulatorStats;
+import dev.sorabatch.TestSettings;
+import dev.sorabatch.simulator.SimulatorServer;
+import dev.sorabatch.simulator.SimulatorSettings;
+import dev.sorabatch.simulator.SimulatorStats;
 
 /**
  * Benchmark harness: runs the packaged pipeline ({@code target/sora-batch.jar}) as a child JVM against the
@@ -186,10 +187,7 @@ public final class Bench {
         writeCsv(input, s.items(), s.kind());
 
         try (SimulatorServer simulator = new SimulatorServer(0, simSettings).start()) {
-            Map<String, String> settings = new LinkedHashMap<>();
-            settings.put("sora.provider", "openai");
-            settings.put("sora.openai.base-url", simulator.baseUrl());
-            settings.put("sora.openai.api-key", "bench");
+            Map<String, String> settings = new LinkedHashMap<>(TestSettings.simulatorAt(simulator.baseUrl(), "bench"));
             settings.put("sora.input.poll-interval", "100");
             settings.put("sora.input.settle-time", "100");
             settings.put("sora.progress.interval", "10s");

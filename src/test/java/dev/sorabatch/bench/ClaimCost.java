@@ -45,7 +45,7 @@ final class ClaimCost {
             insert(big, "small", SMALL);
             List<Item> firstTen = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                firstTen.addAll(store.claimForSubmit(1, 600_000, "bench"));
+                firstTen.addAll(store.claims().forCreate(1, 600_000, "bench"));
             }
             long smallId = batchId(big, "small");
             detail.put("small_batch_items_in_first_10_claims",
@@ -112,11 +112,11 @@ final class ClaimCost {
 
     /** Median wall time of {@code times} claims of {@code size} items (each claim takes new items). */
     private static double medianMillis(JobStore store, int size, int times) throws Exception {
-        store.claimForSubmit(size, 600_000, "bench"); // not timed: the first claim compiles its statements
+        store.claims().forCreate(size, 600_000, "bench"); // not timed: the first claim compiles its statements
         List<Long> nanos = new ArrayList<>();
         for (int i = 0; i < times; i++) {
             long t = System.nanoTime();
-            store.claimForSubmit(size, 600_000, "bench");
+            store.claims().forCreate(size, 600_000, "bench");
             nanos.add(System.nanoTime() - t);
         }
         return Math.round(StartupBench.median(nanos) / 10_000.0) / 100.0;

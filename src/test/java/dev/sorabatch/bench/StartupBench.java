@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import dev.sorabatch.ChildPipeline;
-import dev.sorabatch.provider.simulator.SimulatorServer;
-import dev.sorabatch.provider.simulator.SimulatorSettings;
+import dev.sorabatch.TestSettings;
+import dev.sorabatch.simulator.SimulatorServer;
+import dev.sorabatch.simulator.SimulatorSettings;
 
 /**
  * The {@code startup} scenario: how long a user waits from {@code java -jar} to work being done, measured from
@@ -52,10 +53,7 @@ final class StartupBench {
         List<Long> ready = new ArrayList<>();
         try (SimulatorServer simulator = new SimulatorServer(0, new SimulatorSettings().seed(1)
                 .generationTime(Duration.ofMillis(100), Duration.ofMillis(100))).start()) {
-            Map<String, String> settings = new LinkedHashMap<>();
-            settings.put("sora.provider", "openai");
-            settings.put("sora.openai.base-url", simulator.baseUrl());
-            settings.put("sora.openai.api-key", "bench");
+            Map<String, String> settings = new LinkedHashMap<>(TestSettings.simulatorAt(simulator.baseUrl(), "bench"));
             settings.put("sora.poll.initial-interval", "100");
             for (int i = 0; i < runs; i++) {
                 Path fresh = dir.resolve("first-" + i);

@@ -26,9 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.sorabatch.ManualClock;
 import dev.sorabatch.store.Batch;
+import dev.sorabatch.store.BatchState;
 import dev.sorabatch.store.ColumnSizes;
 import dev.sorabatch.store.IngestTransaction;
 import dev.sorabatch.store.JobStore;
+import dev.sorabatch.reference.ReferenceResolver;
+import dev.sorabatch.store.NewItem;
 
 /** Files written into the real H2 store: in committed chunks, invisible to workers until whole, never half kept. */
 class BatchIngestorTest {
@@ -81,8 +84,8 @@ class BatchIngestorTest {
         Optional<Batch> batch = ingestor().ingest("big.csv", "big.csv", null, ReferenceResolver.NONE,
                 csv(25_000, i -> "clip-" + i), () -> {
                     try {
-                        seenBeforeOpen.addAll(store.unfinishedBatches());
-                        claimableBeforeOpen[0] = store.claimForSubmit(100, 1000, "test").size();
+                        seenBeforeOpen.addAll(store.batches().unfinished());
+                        claimableBeforeOpen[0] = store.claims().forCreate(100, 1000, "test").size();
                     } catch (SQLException e) {
                         throw new IllegalStateException(e);
                     }
@@ -90,21 +93,21 @@ class BatchIngestorTest {
                 });
 
         assertThat(seenBeforeOpen).singleElement().satisfies(b -> {
-            assertThat(b.state()).isEqualTo("INGESTING");
+            assertThat(b.state()).isEqualTo(BatchState.INGESTING);
             assertThat(b.totalItems()).as("committed while the file was read").isGreaterThanOrEqualTo(20_000);
         });
         assertThat(claimableBeforeOpen[0]).isZero();
-        assertThat(batch.orElseThrow().state()).isEqualTo("OPEN");
+        assertThat(batch.orElseThrow().state()).isEqualTo(BatchState.OPEN);
         assertThat(batch.get().totalItems()).isEqualTo(25_000);
-        assertThat(store.claimForSubmit(100, 1000, "test")).hasSize(100);
+        assertThat(store.claims().forCreate(100, 1000, "test")).hasSize(100);
     }
 
     @Test
     void aReadCutShortByADeadProcessIsDiscardedAndTheFileIsReadAgainWhole() throws Exception {
-        IngestTransaction dead = store.beginIngest("crash.csv", "test", LEASE);
+        IngestTransaction dead = store.batches().beginIngest("crash.csv", "test", LEASE);
         RequestValidator validator = new RequestValidator(ValidationRules.defaults());
         for (int row = 1; row <= 12_000; row++) {
-            for (ItemDraft draft : validator.validate(new RawRow(row, Map.of("id", "c" + row, "prompt", "p"), null))) {
+            for (NewItem draft : validator.validate(new RawRow(row, Map.of("id", "c" + row, "prompt", "p"), null))) {
                 dead.add(draft);
             }
             if (dead.full()) {
@@ -113,7 +116,7 @@ class BatchIngestorTest {
         }
         // the process dies here: a chunk is committed, the batch is never opened or discarded
         assertThat(count("select count(*) from item")).isGreaterThanOrEqualTo(10_000);
-        assertThat(store.claimForSubmit(100, 1000, "test")).isEmpty();
+        assertThat(store.claims().forCreate(100, 1000, "test")).isEmpty();
 
         clock.millis.addAndGet(LEASE + 1);
         Optional<Batch> again = ingestor().ingest("crash.csv", "crash.csv", null, ReferenceResolver.NONE,
@@ -144,12 +147,12 @@ class BatchIngestorTest {
         RequestValidator whole = new RequestValidator(ValidationRules.defaults());
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
-            for (ItemDraft d : whole.validate(new RawRow(i + 1, stringValues(rows.get(i)), null))) {
+            for (NewItem d : whole.validate(new RawRow(i + 1, stringValues(rows.get(i)), null))) {
                 expected.add(d.row() + " " + d.take() + " " + d.itemKey() + " " + d.rejection());
             }
         }
         List<String> stored = new ArrayList<>();
-        store.forEachItem(batch.id(), item -> stored.add(item.row() + " " + item.take() + " " + item.itemKey() + " "
+        store.batches().forEachItem(batch.id(), item -> stored.add(item.row() + " " + item.take() + " " + item.itemKey() + " "
                 + item.errorMessage()));
         assertThat(stored).isEqualTo(expected);
         assertThat(stored).contains("1100 1 row-1100 id \"CLIP-3\" clashes with file name \"clip-3\" already used by row 3",

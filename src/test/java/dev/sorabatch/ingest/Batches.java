@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import dev.sorabatch.store.NewItem;
 
 /** Reads test files through {@link RequestReader} and {@link RequestValidator}, keeping everything for assertions. */
 final class Batches {
@@ -41,7 +42,7 @@ final class Batches {
         }
     }
 
-    static List<ItemDraft> drafts(List<RawRow> rows) {
+    static List<NewItem> drafts(List<RawRow> rows) {
         RequestValidator validator = new RequestValidator(ValidationRules.defaults());
         return rows.stream().flatMap(row -> validator.validate(row).stream()).toList();
     }

@@ -22,9 +22,11 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.sorabatch.run.RunControl;
+import dev.sorabatch.lifecycle.RunControl;
+import dev.sorabatch.worker.ProviderGate;
 import dev.sorabatch.store.Batch;
 import dev.sorabatch.store.JobStore;
+import dev.sorabatch.reference.ReferenceResolver;
 
 class FolderSourceTest {
 
@@ -60,19 +62,19 @@ class FolderSourceTest {
         };
         try (CamelContext camel = new DefaultCamelContext()) {
             camel.start();
-            FolderSource source = new FolderSource(ingestor, new RunControl(camel, store, false), inbox,
-                    dir.resolve("done"), dir.resolve("error"), 100, new InputSource.Polling(100, null));
+            FolderSource source = new FolderSource(ingestor, new RunControl(camel, store,
+                    new ProviderGate(java.time.Clock.systemUTC()), false), inbox, dir.resolve("done"), dir.resolve("error"));
 
             Exchange first = delivered(camel, file);
             assertThrows(InputChangedException.class, () -> source.ingest(first));
             assertThat(first.getMessage().getHeader(FolderSource.ARCHIVE_HEADER)).as("not moved").isNull();
-            assertThat(store.unfinishedBatches()).as("nothing of the first read is kept").isEmpty();
+            assertThat(store.batches().unfinished()).as("nothing of the first read is kept").isEmpty();
 
             Exchange second = delivered(camel, file);
             source.ingest(second);
             assertThat(second.getMessage().getHeader(FolderSource.ARCHIVE_HEADER))
                     .isEqualTo(dir.resolve("done/slow.csv").toAbsolutePath().toString());
-            assertThat(store.findBatch("slow").orElseThrow().totalItems()).isEqualTo(5);
+            assertThat(store.batches().find("slow").orElseThrow().totalItems()).isEqualTo(5);
         }
     }
 

@@ -19,18 +19,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.sorabatch.store.NewItem;
 
 class RequestReaderTest {
 
     private static final String CAFE = "Café au lait, 東京の夜\nsteam rising";
-    private static final List<ItemDraft> EXPECTED = List.of(
-            new ItemDraft(1, "intro", "intro-take1", "intro", 1, "A lighthouse on a cliff, waves crashing. Style: cinematic.",
+    private static final List<NewItem> EXPECTED = List.of(
+            new NewItem(1, "intro", "intro-take1", "intro", 1, "A lighthouse on a cliff, waves crashing. Style: cinematic.",
                     "sora-2", 8, "720x1280", null, null, "{\"note\":\"first, \\\"hero\\\" shot\"}", null),
-            new ItemDraft(1, "intro", "intro-take2", null, 2, "A lighthouse on a cliff, waves crashing. Style: cinematic.",
+            new NewItem(1, "intro", "intro-take2", null, 2, "A lighthouse on a cliff, waves crashing. Style: cinematic.",
                     "sora-2", 8, "720x1280", null, null, "{\"note\":\"first, \\\"hero\\\" shot\"}", null),
-            new ItemDraft(2, "cafe", "cafe", "cafe", 1, CAFE + ". Camera: close-up. Audio: rain falling.",
+            new NewItem(2, "cafe", "cafe", "cafe", 1, CAFE + ". Camera: close-up. Audio: rain falling.",
                     "sora-2-pro", 8, "1792x1024", null, null, "{}", null),
-            new ItemDraft(3, "3", "3", "3", 1, "She said \"hello\", then left",
+            new NewItem(3, "3", "3", "3", 1, "She said \"hello\", then left",
                     "sora-2", 4, "720x1280", null, null, "{}", null));
 
     @ParameterizedTest

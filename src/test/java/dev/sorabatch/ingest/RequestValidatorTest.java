@@ -10,8 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.sorabatch.reference.ReferencePolicy;
+import dev.sorabatch.reference.ReferenceResolverTest;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import dev.sorabatch.store.NewItem;
 
 class RequestValidatorTest {
 
@@ -19,7 +23,7 @@ class RequestValidatorTest {
     private int nextRow = 1;
 
     /** Validates the next row of the batch; fields alternate name, value. */
-    private List<ItemDraft> row(Object... fields) {
+    private List<NewItem> row(Object... fields) {
         Map<String, Object> map = new LinkedHashMap<>();
         for (int i = 0; i < fields.length; i += 2) {
             map.put((String) fields[i], fields[i + 1]);
@@ -28,20 +32,20 @@ class RequestValidatorTest {
     }
 
     private String rejection(Object... fields) {
-        List<ItemDraft> drafts = row(fields);
+        List<NewItem> drafts = row(fields);
         assertEquals(1, drafts.size());
         return drafts.get(0).rejection();
     }
 
     @Test
     void appliesDefaults() {
-        assertEquals(List.of(new ItemDraft(1, "1", "1", "1", 1, "A fox at dawn", "sora-2", 4, "720x1280", null, null, "{}", null)),
+        assertEquals(List.of(new NewItem(1, "1", "1", "1", 1, "A fox at dawn", "sora-2", 4, "720x1280", null, null, "{}", null)),
                 row("prompt", "  A fox at dawn \n"));
     }
 
     @Test
     void carriesRemixAndInputReference() {
-        ItemDraft draft = row("prompt", "p", "remix_of", "video_123", "input_reference",
+        NewItem draft = row("prompt", "p", "remix_of", "video_123", "input_reference",
                 ReferenceResolverTest.PNG_DATA_URL).get(0);
 
         assertNull(draft.rejection());
@@ -58,7 +62,7 @@ class RequestValidatorTest {
         RequestValidator listed = new RequestValidator(new ValidationRules(d.promptMaxLength(), d.allowedSeconds(),
                 d.maxTakes(), d.defaultModel(), d.defaultSeconds(), d.defaultSize(), d.standardSizes(), d.proSizes(),
                 d.proModels(), d.extraModels(), new ReferencePolicy(Set.of("images.example.com"), Set.of(), 1024)));
-        ItemDraft draft = listed.validate(new RawRow(1, Map.of("prompt", "p", "input_reference",
+        NewItem draft = listed.validate(new RawRow(1, Map.of("prompt", "p", "input_reference",
                 "https://images.example.com/a.png"), null)).get(0);
         assertNull(draft.rejection());
         assertEquals("https://images.example.com/a.png", draft.inputReference());
@@ -66,10 +70,10 @@ class RequestValidatorTest {
 
     @Test
     void expandsTakesWithKeys() {
-        List<ItemDraft> drafts = row("id", "intro", "prompt", "p", "takes", "3");
+        List<NewItem> drafts = row("id", "intro", "prompt", "p", "takes", "3");
 
-        assertEquals(List.of("intro-take1", "intro-take2", "intro-take3"), drafts.stream().map(ItemDraft::itemKey).toList());
-        assertEquals(List.of(1, 2, 3), drafts.stream().map(ItemDraft::take).toList());
+        assertEquals(List.of("intro-take1", "intro-take2", "intro-take3"), drafts.stream().map(NewItem::itemKey).toList());
+        assertEquals(List.of(1, 2, 3), drafts.stream().map(NewItem::take).toList());
         drafts.forEach(d -> assertEquals("intro", d.requestId()));
     }
 
@@ -132,7 +136,7 @@ class RequestValidatorTest {
 
     @Test
     void acceptsProSizesForProModels() {
-        ItemDraft draft = row("prompt", "p", "model", "sora-2-pro", "size", "1024x1792").get(0);
+        NewItem draft = row("prompt", "p", "model", "sora-2-pro", "size", "1024x1792").get(0);
 
         assertNull(draft.rejection());
         assertEquals("1024x1792", draft.size());
@@ -140,20 +144,20 @@ class RequestValidatorTest {
 
     @Test
     void reportsEveryProblemAndKeepsWhatWasReadable() {
-        ItemDraft draft = row("id", "clip", "prompt", "A fox", "style", "noir", "seconds", "5", "model", "sora-3",
+        NewItem draft = row("id", "clip", "prompt", "A fox", "style", "noir", "seconds", "5", "model", "sora-3",
                 "size", "1x1", "mood", "calm").get(0);
 
         assertEquals("model must be one of sora-2, sora-2-pro (got sora-3); size must be one of 720x1280, 1280x720, "
                 + "1024x1792, 1792x1024 (got 1x1); seconds must be one of 4, 8, 12 (got 5)", draft.rejection());
-        assertEquals(new ItemDraft(1, "clip", "clip", "clip", 1, "A fox. Style: noir.", "sora-3", 5, "1x1", null, null,
+        assertEquals(new NewItem(1, "clip", "clip", "clip", 1, "A fox. Style: noir.", "sora-3", 5, "1x1", null, null,
                 "{\"mood\":\"calm\"}", draft.rejection()), draft);
     }
 
     @Test
     void rejectsUnreadableRowsWithTheirParseError() {
-        ItemDraft draft = validator.validate(new RawRow(7, Map.of(), "line 9 is not a JSON object: found an array")).get(0);
+        NewItem draft = validator.validate(new RawRow(7, Map.of(), "line 9 is not a JSON object: found an array")).get(0);
 
-        assertEquals(new ItemDraft(7, "7", "row-7", null, 1, null, null, 0, null, null, null, "{}",
+        assertEquals(new NewItem(7, "7", "row-7", null, 1, null, null, 0, null, null, null, "{}",
                 "line 9 is not a JSON object: found an array"), draft);
     }
 
@@ -180,7 +184,7 @@ class RequestValidatorTest {
     void rejectsDuplicateIds() {
         row("id", "intro", "prompt", "p");
         row("id", "other", "prompt", "p");
-        List<ItemDraft> duplicate = row("id", "intro", "prompt", "p");
+        List<NewItem> duplicate = row("id", "intro", "prompt", "p");
 
         assertEquals("duplicate id \"intro\" (first used on row 1)", duplicate.get(0).rejection());
         assertEquals("row-3", duplicate.get(0).itemKey());
@@ -206,7 +210,7 @@ class RequestValidatorTest {
 
     @Test
     void rejectedRowKeepsItsIdAsKeySoLaterDuplicatesAreCaught() {
-        ItemDraft rejected = row("id", "clip", "prompt", "p", "seconds", 5).get(0);
+        NewItem rejected = row("id", "clip", "prompt", "p", "seconds", 5).get(0);
 
         assertEquals("clip", rejected.itemKey());
         assertEquals("duplicate id \"clip\" (first used on row 1)", rejection("id", "clip", "prompt", "p"));
@@ -215,7 +219,7 @@ class RequestValidatorTest {
     @Test
     void fallbackKeysStayUniqueWhenAnIdTookThem() {
         row("id", "row-2", "prompt", "p");
-        ItemDraft rejected = row("id", "row-2", "prompt", "p").get(0);
+        NewItem rejected = row("id", "row-2", "prompt", "p").get(0);
 
         assertEquals("row-2-2", rejected.itemKey());
     }
@@ -229,7 +233,7 @@ class RequestValidatorTest {
 
     @Test
     void echoesUnknownFieldsAsMetadata() {
-        ItemDraft draft = row("prompt", "p", "style", "noir", "campaign", Map.of("name", "spring"), "priority", 2).get(0);
+        NewItem draft = row("prompt", "p", "style", "noir", "campaign", Map.of("name", "spring"), "priority", 2).get(0);
 
         assertEquals("{\"campaign\":{\"name\":\"spring\"},\"priority\":2}", draft.metadataJson());
     }

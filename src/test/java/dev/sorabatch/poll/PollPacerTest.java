@@ -32,7 +32,7 @@ class PollPacerTest {
     /** A provider whose progress rises steadily: each job takes two checks, the second right after it ends. */
     @Test
     void steadyProgressTakesTwoChecksAndEndsLittleAfterTheJob() {
-        PollPacer pacer = new PollPacer(clock, 200, 30_000, 10_000);
+        PollPacer pacer = new PollPacer(clock, new PollSettings(200, 30_000, 10_000));
         Random random = new Random(7);
         pacer.learn(item(0L), 10_000);
         int checks = 0;
@@ -60,7 +60,7 @@ class PollPacerTest {
 
     @Test
     void providerPollAfterHintIsAFloor() {
-        PollPacer pacer = new PollPacer(clock, 200, 30_000, 1_000);
+        PollPacer pacer = new PollPacer(clock, new PollSettings(200, 30_000, 1_000));
         long start = now.get();
         assertThat(pacer.firstCheck(item(null), job(JobStatus.QUEUED, 0, 5_000L))).isEqualTo(start + 5_000);
         assertThat(pacer.firstCheck(item(null), job(JobStatus.QUEUED, 0, 100L))).isEqualTo(start + 1_000);
@@ -68,7 +68,7 @@ class PollPacerTest {
 
     @Test
     void delaysStayWithinMinAndMax() {
-        PollPacer pacer = new PollPacer(clock, 200, 30_000, 1_000);
+        PollPacer pacer = new PollPacer(clock, new PollSettings(200, 30_000, 1_000));
         long start = now.get();
         now.addAndGet(100_000);
         assertThat(pacer.nextCheck(item(start), job(JobStatus.IN_PROGRESS, 1, null))).isEqualTo(now.get() + 30_000);

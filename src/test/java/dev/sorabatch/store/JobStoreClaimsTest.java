@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.sorabatch.ManualClock;
-import dev.sorabatch.ingest.ItemDraft;
+import dev.sorabatch.StoreFixture;
 
 /** Claims on the real H2 file store: fair between batches, read only what they take, content nearest expiry first. */
 class JobStoreClaimsTest {
@@ -29,45 +29,34 @@ class JobStoreClaimsTest {
     Path dir;
 
     private final ManualClock clock = new ManualClock(1_000_000);
+    private StoreFixture fixture;
     private HikariDataSource dataSource;
     private JobStore store;
 
     @BeforeEach
     void open() throws Exception {
-        dataSource = StoreDataSource.open(new StoreDataSource.Options("jdbc:h2:file:" + dir.resolve("jobs"), "sa", "",
-                4, false));
-        store = new JobStore(dataSource, clock);
-        store.migrate();
+        fixture = new StoreFixture(dir, clock);
+        dataSource = fixture.dataSource;
+        store = fixture.store;
     }
 
     @AfterEach
     void close() {
-        dataSource.close();
-    }
-
-    private Batch batch(String name, int items) throws Exception {
-        try (IngestTransaction tx = store.beginIngest(name + ".csv", "simulator", 30_000)) {
-            for (int i = 1; i <= items; i++) {
-                tx.add(new ItemDraft(i, name + "-" + i, name + "-" + i, name + "-" + i, 1, "A scene " + i + " of " + name,
-                        "sora-2", 4, "720x1280", null, null, "{}", null));
-            }
-            tx.flush();
-            return tx.open(name, name, null).orElseThrow();
-        }
+        fixture.close();
     }
 
     @Test
     void aSmallBatchDroppedLaterGetsCreatesBeforeTheBigOneIsDone() throws Exception {
-        Batch big = batch("big", 200);
+        Batch big = fixture.batch("big", 200);
         clock.millis.addAndGet(1000);
-        Batch small = batch("small", 3);
+        Batch small = fixture.batch("small", 3);
 
         // a claim is split between the batches that have work ...
-        List<Item> claimed = new ArrayList<>(store.claimForSubmit(4, 30_000, "test"));
+        List<Item> claimed = new ArrayList<>(store.claims().forCreate(4, 30_000, "test"));
         assertThat(claimed).extracting(Item::batchId).containsExactlyInAnyOrder(big.id(), big.id(), small.id(), small.id());
         // ... and one-item claims take turns
-        claimed.addAll(store.claimForSubmit(1, 30_000, "test"));
-        claimed.addAll(store.claimForSubmit(1, 30_000, "test"));
+        claimed.addAll(store.claims().forCreate(1, 30_000, "test"));
+        claimed.addAll(store.claims().forCreate(1, 30_000, "test"));
 
         assertThat(claimed).filteredOn(item -> item.batchId() == small.id()).as("creates for the later small batch")
                 .hasSize(3);
@@ -76,44 +65,44 @@ class JobStoreClaimsTest {
 
     @Test
     void onlyOpenBatchesAreClaimed() throws Exception {
-        Batch writing = batch("writing", 5);
+        Batch writing = fixture.batch("writing", 5);
         store.update("update batch set state = 'INGESTING' where id = ?", writing.id());
-        Batch open = batch("open", 2);
+        Batch open = fixture.batch("open", 2);
 
-        List<Item> claimed = store.claimForSubmit(10, 30_000, "test");
+        List<Item> claimed = store.claims().forCreate(10, 30_000, "test");
 
         assertThat(claimed).hasSize(2).allMatch(item -> item.batchId() == open.id());
     }
 
     @Test
     void aClaimReadsOnlyTheRowsItTakesHoweverManyAreWaiting() throws Exception {
-        Batch big = batch("big", 5000);
-        assertThat(rowsRead(JobStore.DUE_PENDING_OF_BATCH, big.id(), clock.millis(), 50)).isLessThanOrEqualTo(51);
-        assertThat(rowsRead(JobStore.DUE_IN_STATE, "PENDING", clock.millis(), 50)).isLessThanOrEqualTo(51);
+        Batch big = fixture.batch("big", 5000);
+        assertThat(rowsRead(Claims.DUE_PENDING_OF_BATCH, big.id(), clock.millis(), 50)).isLessThanOrEqualTo(51);
+        assertThat(rowsRead(Claims.DUE_IN_STATE, "PENDING", clock.millis(), 50)).isLessThanOrEqualTo(51);
     }
 
     @Test
     void contentNearestItsExpiryIsFetchedFirst() throws Exception {
-        batch("fetch", 2);
-        List<Item> items = store.claimForSubmit(2, 30_000, "test");
+        fixture.batch("fetch", 2);
+        List<Item> items = store.claims().forCreate(2, 30_000, "test");
         Item later = items.get(0);
         Item sooner = items.get(1);
         for (Item item : items) {
-            assertThat(store.markSubmitted(item.id(), "video_" + item.id(), clock.millis())).isTrue();
+            assertThat(store.items().accepted(item.id(), "video_" + item.id(), clock.millis(), clock.millis())).isTrue();
         }
         // the first completes first (so it is due first), but its content expires later
-        assertThat(store.markCompleted(later.id(), clock.millis(), clock.millis() + 3_600_000)).isTrue();
+        assertThat(store.items().completed(later.id(), clock.millis(), clock.millis() + 3_600_000)).isTrue();
         clock.millis.addAndGet(10);
-        assertThat(store.markCompleted(sooner.id(), clock.millis(), clock.millis() + 60_000)).isTrue();
+        assertThat(store.items().completed(sooner.id(), clock.millis(), clock.millis() + 60_000)).isTrue();
 
-        assertThat(store.claimDue(ItemState.COMPLETED, 1, 30_000, "test")).extracting(Item::id)
+        assertThat(store.claims().due(ItemState.COMPLETED, 1, 30_000, "test")).extracting(Item::id)
                 .containsExactly(sooner.id());
     }
 
     private int rowsRead(String sql, Object... args) throws Exception {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("explain analyze " + sql)) {
-            JobStore.bind(ps, args);
+            Jdbc.bind(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 Matcher m = SCAN_COUNT.matcher(rs.getString(1));

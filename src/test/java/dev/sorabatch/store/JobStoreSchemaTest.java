@@ -17,25 +17,25 @@ class JobStoreSchemaTest {
 
     @Test
     void theKnownSchemaVersionsAreExactlyTheMigrationsInTheBuild() throws Exception {
-        URL folder = JobStore.class.getClassLoader().getResource("db/migration");
+        URL folder = Database.class.getClassLoader().getResource("db/migration");
         try (Stream<Path> files = Files.list(Path.of(folder.toURI()))) {
             assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
                     .map(n -> n.substring(1, n.indexOf("__"))))
-                    .as("JobStore.SCHEMA_VERSIONS (add a new migration's version there)")
-                    .containsExactlyInAnyOrderElementsOf(JobStore.SCHEMA_VERSIONS);
+                    .as("Database.SCHEMA_VERSIONS (add a new migration's version there)")
+                    .containsExactlyInAnyOrderElementsOf(Database.SCHEMA_VERSIONS);
         }
     }
 
     @Test
     void aStoreIsCurrentOnceMigratedAndNotBefore(@TempDir Path dir) throws Exception {
-        try (HikariDataSource ds = StoreDataSource.open(new StoreDataSource.Options("jdbc:h2:file:" + dir.resolve("jobs"),
+        try (HikariDataSource ds = Database.open(new StoreSettings("jdbc:h2:file:" + dir.resolve("jobs"),
                 "sa", "", 2, false))) {
             JobStore store = new JobStore(ds, Clock.systemUTC());
-            assertThat(store.schemaCurrent()).isFalse();
+            assertThat(Database.schemaCurrent(ds)).isFalse();
             store.migrate();
-            assertThat(store.schemaCurrent()).isTrue();
+            assertThat(Database.schemaCurrent(ds)).isTrue();
             store.migrate(); // nothing to do, and no error
-            assertThat(store.unfinishedBatches()).isEmpty();
+            assertThat(store.batches().unfinished()).isEmpty();
         }
     }
 }

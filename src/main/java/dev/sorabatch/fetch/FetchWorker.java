@@ -1,0 +1,150 @@
+package dev.sorabatch.fetch;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.sorabatch.output.OutputStore;
+import dev.sorabatch.output.StoredObject;
+import dev.sorabatch.provider.ProviderException;
+import dev.sorabatch.provider.Variant;
+import dev.sorabatch.provider.VideoProvider;
+import dev.sorabatch.store.Item;
+import dev.sorabatch.store.ItemState;
+import dev.sorabatch.store.JobStore;
+import dev.sorabatch.store.Move;
+import dev.sorabatch.worker.Backoff;
+import dev.sorabatch.worker.Failures;
+import dev.sorabatch.worker.WorkContext;
+import dev.sorabatch.worker.Worker;
+
+/**
+ * Fetches finished jobs as soon as they complete (content links expire about an hour later) and streams the
+ * video and its thumbnail to the output: {@code videos/<key>.mp4}, {@code thumbnails/<key>.<webp|jpg>}.
+ * <p>
+ * Downloads and output writes are free and idempotent, so they are retried on the short backoff of free calls,
+ * never later than the content's expiry. A failed write is logged at WARN with its cause, and an item that ends
+ * without its video keeps the last failure in its error, so "expired" never hides a full disk.
+ */
+public class FetchWorker implements Worker<Item> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FetchWorker.class);
+    /** The last retry of a download is made this long before the content's expiry. */
+    private static final long LAST_CHANCE_MILLIS = 1000;
+
+    private final WorkContext work;
+    private final JobStore store;
+    private final VideoProvider provider;
+    private final OutputStore output;
+    private final FetchSettings settings;
+    private final Backoff backoff;
+    private final Map<Long, String> batchNames = new ConcurrentHashMap<>();
+
+    /** @param backoff of free calls */
+    public FetchWorker(WorkContext work, VideoProvider provider, OutputStore output, FetchSettings settings,
+                       Backoff backoff) {
+        this.work = work;
+        this.store = work.store();
+        this.provider = provider;
+        this.output = output;
+        this.settings = settings;
+        this.backoff = backoff;
+    }
+
+    @Override
+    public List<Item> claim() throws SQLException {
+        return work.claimDue(ItemState.COMPLETED);
+    }
+
+    @Override
+    public void work(Item item) throws SQLException {
+        if (expired(item)) {
+            store.items().finish(item.id(), Move.CONTENT_EXPIRED, "content_expired",
+                    withLastFailure(item, "the provider's content expired before it could be stored"));
+            return;
+        }
+        String batch = batchNames.computeIfAbsent(item.batchId(), this::batchName);
+        String jobId = item.providerJobId();
+        try {
+            StoredObject video = provider.download(jobId, Variant.VIDEO, content ->
+                    output.write(batch, "videos/" + item.itemKey() + ".mp4", content.body(), content.length(),
+                            Variant.VIDEO.contentType()));
+            String thumbnail = settings.thumbnails() ? fetchThumbnail(batch, item) : null;
+            store.items().stored(item.id(), video.path(), thumbnail, video.bytes(), video.sha256());
+        } catch (ProviderException e) {
+            long next = nextTry(item, e.retryAfter());
+            Failures.Gone gone = new Failures.Gone(Move.CONTENT_EXPIRED, e.code(),
+                    withLastFailure(item, e.error() == null ? "the content is gone" : e.error().message()));
+            if (work.failures().freeCall(item, ItemState.COMPLETED, e, gone, next)) {
+                LOG.info("Download of {}/{} failed ({}); trying again in {} ms", batch, item.itemKey(),
+                        e.getMessage(), next - work.now());
+            }
+        } catch (IOException e) {
+            String cause = OutputStore.describe(e);
+            long next = nextTry(item, null);
+            LOG.warn("Could not store {}/{} (failure {}): {}; trying again in {} ms", batch, item.itemKey(),
+                    item.failures() + 1, cause, next - work.now());
+            store.items().reschedule(item.id(), ItemState.COMPLETED, next, "output_failed", cause);
+        }
+    }
+
+    /** A missing thumbnail does not cost the video. */
+    private String fetchThumbnail(String batch, Item item) throws ProviderException, IOException {
+        try {
+            return provider.download(item.providerJobId(), Variant.THUMBNAIL, content -> output.write(batch,
+                    "thumbnails/" + item.itemKey() + "." + imageExtension(content.contentType()), content.body(),
+                    content.length(), content.contentType())).path();
+        } catch (ProviderException e) {
+            if (e.kind() == ProviderException.Kind.NOT_FOUND) {
+                LOG.warn("No thumbnail for {}: {}", item.itemKey(), e.getMessage());
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The next try on the free backoff, but never past the content's expiry: a backoff that would reach beyond it
+     * is cut to one last try just before it, and after that the item is due when the content expires (and ends).
+     */
+    private long nextTry(Item item, Duration retryAfter) {
+        long now = work.now();
+        long next = now + backoff.delayMillis(item.failures() + 1, retryAfter);
+        if (item.expiresAt() == null) {
+            return next;
+        }
+        long lastChance = item.expiresAt() - LAST_CHANCE_MILLIS;
+        return next <= lastChance ? next : lastChance > now ? lastChance : item.expiresAt();
+    }
+
+    /** The reason an item ends without its video, with what went wrong before, if anything did. */
+    static String withLastFailure(Item item, String reason) {
+        return item.errorMessage() == null ? reason : reason + "; last failure: " + item.errorMessage();
+    }
+
+    private boolean expired(Item item) {
+        return item.expiresAt() != null && work.now() >= item.expiresAt();
+    }
+
+    private String batchName(long batchId) {
+        try {
+            return store.batches().get(batchId).name();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String imageExtension(String contentType) {
+        String type = contentType == null ? "" : contentType.toLowerCase();
+        if (type.contains("jpeg") || type.contains("jpg")) {
+            return "jpg";
+        }
+        return type.contains("png") ? "png" : "webp";
+    }
+}

@@ -1,0 +1,55 @@
+package dev.sorabatch.lifecycle;
+
+import java.sql.SQLException;
+import java.time.Duration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.sorabatch.store.Batch;
+import dev.sorabatch.store.BatchCounts;
+import dev.sorabatch.store.ItemState;
+import dev.sorabatch.store.JobStore;
+
+/** One line per unfinished batch at a steady interval: done/total, failures, in flight, ETA (or, while its file is read, the items so far). */
+public class ProgressReporter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
+
+    private final JobStore store;
+
+    public ProgressReporter(JobStore store) {
+        this.store = store;
+    }
+
+    public void report() throws SQLException {
+        long now = store.now();
+        for (Batch batch : store.batches().unfinished()) {
+            if (batch.ingesting()) {
+                LOG.info("Reading {}: {} items so far", batch.source(), batch.totalItems());
+                continue;
+            }
+            BatchCounts c = store.batches().counts(batch.id());
+            int done = c.terminal();
+            int notStored = done - c.get(ItemState.STORED);
+            LOG.info("Batch {}: {}/{} done ({} not stored), {} at the provider, {} waiting, ETA {}", batch.name(), done,
+                    c.total(), notStored, c.inFlight(), c.get(ItemState.PENDING), eta(batch, c, now));
+        }
+    }
+
+    /** Remaining items at the batch's average pace so far; unknown until something finished. */
+    static String eta(Batch batch, BatchCounts c, long now) {
+        int done = c.terminal() - c.get(ItemState.REJECTED);
+        int remaining = c.total() - c.terminal();
+        if (remaining == 0) {
+            return "now";
+        }
+        if (done <= 0) {
+            return "unknown";
+        }
+        long perItem = (now - batch.createdAt()) / done;
+        Duration eta = Duration.ofMillis(perItem * remaining);
+        return eta.toHours() > 0 ? eta.toHours() + "h" + eta.toMinutesPart() + "m"
+                : eta.toMinutes() > 0 ? eta.toMinutes() + "m" + eta.toSecondsPart() + "s" : eta.toSeconds() + "s";
+    }
+}

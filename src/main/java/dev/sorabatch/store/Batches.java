@@ -1,0 +1,192 @@
+package dev.sorabatch.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Batches: the ingest of one file into a new batch, the queries on batches and their items (progress, manifest),
+ * and the claims of batches whose every item has ended, for writing their manifest once.
+ */
+public final class Batches {
+
+    private static final int DELETE_CHUNK = 5000;
+    private static final String ANY_ITEM_NOT_ENDED = "exists (select 1 from item i where i.batch_id = b.id and "
+            + "i.state in " + ItemState.sqlList(ItemState.NOT_TERMINAL) + ")";
+
+    private final Jdbc jdbc;
+
+    Batches(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    // ---------------------------------------------------------------- ingest
+
+    /**
+     * Starts writing one file's rows into a new batch in state INGESTING, whose items no worker takes before
+     * {@link IngestTransaction#open}.
+     *
+     * @param leaseMillis how long the batch counts as being ingested without a chunk committed; after that it is
+     *                    taken for abandoned by a dead process and {@link #discardAbandonedIngests discarded}
+     */
+    public IngestTransaction beginIngest(String source, String provider, long leaseMillis) throws SQLException {
+        return new IngestTransaction(jdbc, this, source, provider, leaseMillis);
+    }
+
+    /** Deletes the batches a dead process left INGESTING (lease run out), with their rows; returns how many. */
+    public int discardAbandonedIngests() throws SQLException {
+        List<Batch> abandoned = jdbc.queryBatches("select * from batch where state = '" + BatchState.INGESTING
+                + "' and lease_until < ?", jdbc.now());
+        for (Batch b : abandoned) {
+            try (Connection c = jdbc.connection()) {
+                deleteIngest(c, b.id());
+            }
+        }
+        return abandoned.size();
+    }
+
+    /** Deletes an INGESTING batch and its items, a committed chunk at a time so memory stays flat (autocommit). */
+    void deleteIngest(Connection c, long batchId) throws SQLException {
+        try (PreparedStatement items = c.prepareStatement("delete from item where id in (select id from item "
+                + "where batch_id = ? fetch first " + DELETE_CHUNK + " rows only)");
+             PreparedStatement batch = c.prepareStatement("delete from batch where id = ? and state = '"
+                     + BatchState.INGESTING + "'")) {
+            items.setLong(1, batchId);
+            while (items.executeUpdate() > 0) {
+                // next chunk
+            }
+            batch.setLong(1, batchId);
+            batch.executeUpdate();
+        }
+    }
+
+    public Optional<Batch> bySourceRef(String sourceRef) throws SQLException {
+        return jdbc.queryBatches("select * from batch where source_ref = ?", sourceRef).stream().findFirst();
+    }
+
+    public Optional<Batch> bySha(String sha256) throws SQLException {
+        return jdbc.queryBatches("select * from batch where source_sha256 = ? order by id", sha256).stream().findFirst();
+    }
+
+    public Optional<Batch> find(String name) throws SQLException {
+        return jdbc.queryBatches("select * from batch where name = ?", name).stream().findFirst();
+    }
+
+    public Batch get(long batchId) throws SQLException {
+        return jdbc.queryBatches("select * from batch where id = ?", batchId).get(0);
+    }
+
+    // ---------------------------------------------------------------- finalizing
+
+    /** Claims batches whose items have all ended (or whose earlier finalizer died) for writing the manifest. */
+    public List<Batch> claimFinalizable(long leaseMillis) throws SQLException {
+        long now = jdbc.now();
+        List<Batch> candidates = jdbc.queryBatches("select * from batch b where (b.state = '" + BatchState.OPEN
+                + "' or (b.state = '" + BatchState.FINALIZING + "' and b.lease_until < ?)) and not "
+                + ANY_ITEM_NOT_ENDED + " order by b.id", now);
+        List<Batch> claimed = new ArrayList<>();
+        for (Batch b : candidates) {
+            if (jdbc.update("update batch set state = '" + BatchState.FINALIZING + "', lease_until = ? where id = ? "
+                    + "and state = ?", now + leaseMillis, b.id(), b.state().name()) == 1) {
+                claimed.add(b);
+            }
+        }
+        return claimed;
+    }
+
+    public boolean finalized(long batchId) throws SQLException {
+        return jdbc.update("update batch set state = '" + BatchState.FINALIZED + "', finished_at = ?, lease_until = null, "
+                + "finalize_error = null where id = ? and state = '" + BatchState.FINALIZING + "'", jdbc.now(), batchId) == 1;
+    }
+
+    /** Writing the manifest failed: the batch stays FINALIZING and is claimed again at {@code retryAt}. */
+    public boolean finalizeLater(long batchId, long retryAt, String reason) throws SQLException {
+        return jdbc.update("update batch set lease_until = ?, finalize_failures = finalize_failures + 1, "
+                + "finalize_error = ? where id = ? and state = '" + BatchState.FINALIZING + "'", retryAt,
+                Jdbc.truncate(reason), batchId) == 1;
+    }
+
+    /** Writing the manifest failed for good: the batch ends FINALIZE_FAILED with the reason. */
+    public boolean finalizeFailed(long batchId, String reason) throws SQLException {
+        return jdbc.update("update batch set state = '" + BatchState.FINALIZE_FAILED + "', finished_at = ?, "
+                + "lease_until = null, finalize_failures = finalize_failures + 1, finalize_error = ? where id = ? "
+                + "and state = '" + BatchState.FINALIZING + "'", jdbc.now(), Jdbc.truncate(reason), batchId) == 1;
+    }
+
+    /** Batches whose manifest could not be written get another chance (a new run, the output may be fixed). */
+    public int reopenFailedFinalizations() throws SQLException {
+        return jdbc.update("update batch set state = '" + BatchState.OPEN + "', finalize_failures = 0, finished_at = null "
+                + "where state = '" + BatchState.FINALIZE_FAILED + "'");
+    }
+
+    // ---------------------------------------------------------------- progress and manifests
+
+    /** Batches still to be driven to their manifest (a FINALIZE_FAILED one has ended, without it). */
+    public List<Batch> unfinished() throws SQLException {
+        return jdbc.queryBatches("select * from batch where state not in ('" + BatchState.FINALIZED + "', '"
+                + BatchState.FINALIZE_FAILED + "') order by id");
+    }
+
+    public List<Batch> finishedSince(long since) throws SQLException {
+        return jdbc.queryBatches("select * from batch where finished_at >= ? order by id", since);
+    }
+
+    public BatchCounts counts(long batchId) throws SQLException {
+        Map<ItemState, Integer> byState = new EnumMap<>(ItemState.class);
+        try (Connection c = jdbc.connection();
+             PreparedStatement ps = c.prepareStatement("select state, count(*) from item where batch_id = ? group by state")) {
+            ps.setLong(1, batchId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byState.put(ItemState.valueOf(rs.getString(1)), rs.getInt(2));
+                }
+            }
+        }
+        return new BatchCounts(byState);
+    }
+
+    /** Seconds of stored video per model and size ({@code model@size}), for the cost estimate. */
+    public Map<String, Long> storedSeconds(long batchId) throws SQLException {
+        Map<String, Long> seconds = new LinkedHashMap<>();
+        try (Connection c = jdbc.connection();
+             PreparedStatement ps = c.prepareStatement("select model, size, sum(seconds) from item where batch_id = ? "
+                     + "and state = '" + ItemState.STORED + "' group by model, size order by model, size")) {
+            ps.setLong(1, batchId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    seconds.put(rs.getString(1) + "@" + rs.getString(2), rs.getLong(3));
+                }
+            }
+        }
+        return seconds;
+    }
+
+    /** Streams a batch's items in manifest order without holding them all. */
+    public void forEachItem(long batchId, Consumer<Item> consumer) throws SQLException {
+        try (Connection c = jdbc.connection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
+            try (PreparedStatement ps = c.prepareStatement("select " + Jdbc.ITEM_COLUMNS
+                    + " from item where batch_id = ? order by row_no, take")) {
+                ps.setFetchSize(500);
+                ps.setLong(1, batchId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        consumer.accept(Jdbc.readItem(rs));
+                    }
+                }
+            } finally {
+                c.commit();
+                c.setAutoCommit(autoCommit);
+            }
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package dev.sorabatch.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/**
+ * Claims of due rows for the workers. A claim moves each row's {@code next_attempt_at} forward with a
+ * compare-and-set, so two workers (threads or instances) never take the same row, and the claim is a lease that
+ * expires on its own when its holder dies. Claims of pending items are fair between batches and read only the rows
+ * they take.
+ */
+public final class Claims {
+
+    /*
+     * The claim queries. Each repeats its equality columns in the ORDER BY, so H2 walks the matching index in order
+     * and reads only the rows it returns (V3 migration); PostgreSQL needs no such help but takes it.
+     */
+    /** The due PENDING items of one batch, oldest due first. */
+    static final String DUE_PENDING_OF_BATCH = "select " + Jdbc.ITEM_COLUMNS + " from item where batch_id = ? "
+            + "and state = '" + ItemState.PENDING + "' and next_attempt_at <= ? order by batch_id, state, next_attempt_at, id "
+            + "fetch first ? rows only";
+    /** The due items in one state, oldest due first. */
+    static final String DUE_IN_STATE = "select " + Jdbc.ITEM_COLUMNS + " from item where state = ? and next_attempt_at <= ? "
+            + "order by state, next_attempt_at, id fetch first ? rows only";
+    /**
+     * The due COMPLETED items, those whose content expires soonest first. Only due rows are read (the index range
+     * on state and next_attempt_at), and there are few: a completed job is fetched at once.
+     */
+    static final String DUE_FOR_FETCH = "select " + Jdbc.ITEM_COLUMNS + " from item where state = '"
+            + ItemState.COMPLETED + "' and next_attempt_at <= ? order by case when expires_at is null then 1 else 0 end, "
+            + "expires_at, next_attempt_at, id fetch first ? rows only";
+    private static final String IN_FLIGHT = "select count(*) from item where state in "
+            + ItemState.sqlList(EnumSet.of(ItemState.SUBMITTING, ItemState.SUBMITTED));
+
+    private final Jdbc jdbc;
+    /** The batch a create was last claimed for: the next claim starts with the open batch after it. */
+    private final AtomicLong submitCursor = new AtomicLong();
+
+    Claims(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Items in flight at the provider (a create may be under way or a job is generating), for max-in-flight. */
+    public int countInFlight() throws SQLException {
+        return jdbc.queryInt(IN_FLIGHT);
+    }
+
+    /**
+     * Claims due PENDING items for a create: each moves to SUBMITTING with one more attempt counted and a lease
+     * that, once expired, hands the item to reconciliation. The claim is committed before this returns, so before
+     * any create is sent.
+     * <p>
+     * Batches share the creates round-robin: only OPEN batches are served (never one still being written), the
+     * claim is split evenly over those with due items, and each claim starts with the batch after the one served
+     * last. A small batch dropped behind a huge one gets its creates at once, and its cost is one index probe per
+     * open batch, whatever the number of rows waiting.
+     */
+    public List<Item> forCreate(int limit, long leaseMillis, String owner) throws SQLException {
+        long now = jdbc.now();
+        Move move = Move.CLAIM_FOR_CREATE;
+        ItemState.check(move.from(), move.to());
+        return claim(c -> duePendingRoundRobin(c, now, limit), "update item set state = '" + move.to()
+                + "', lease_owner = ?, submitting_at = ?, attempts = attempts + 1, next_attempt_at = ? "
+                + "where id = ? and state = '" + move.from() + "' and next_attempt_at + 0 = ?",
+                item -> new Object[] {owner, now, now + leaseMillis, item.id(), item.nextAttemptAt()});
+    }
+
+    /**
+     * Claims due items in {@code state} by pushing their next attempt out by the lease; COMPLETED items (content to
+     * fetch) come soonest expiry first, so a job whose content link is about to expire is not left behind others.
+     */
+    public List<Item> due(ItemState state, int limit, long leaseMillis, String owner) throws SQLException {
+        ItemState.checkStay(state);
+        long now = jdbc.now();
+        Selector due = state == ItemState.COMPLETED ? c -> Jdbc.selectItems(c, DUE_FOR_FETCH, now, limit)
+                : c -> Jdbc.selectItems(c, DUE_IN_STATE, state.name(), now, limit);
+        return claim(due, "update item set next_attempt_at = ?, lease_owner = ? "
+                + "where id = ? and state = ? and next_attempt_at + 0 = ?",
+                item -> new Object[] {now + leaseMillis, owner, item.id(), state.name(), item.nextAttemptAt()});
+    }
+
+    private interface Selector {
+        List<Item> due(Connection c) throws SQLException;
+    }
+
+    private interface Binder {
+        Object[] args(Item item);
+    }
+
+    /**
+     * Selects due rows and moves each with a compare-and-set, all in one transaction (one commit however many
+     * rows); a row another worker moved first is skipped. The compare-and-set writes {@code next_attempt_at + 0}
+     * so that H2 finds the row by its primary key: on the plain column it picks the (state, next_attempt_at)
+     * index and scans every row due at that instant, e.g. a whole freshly ingested batch, for each claim. The rows
+     * taken are read again, in one query, as the claim left them.
+     */
+    private List<Item> claim(Selector selector, String update, Binder binder) throws SQLException {
+        try (Connection c = jdbc.connection()) {
+            List<Item> due = selector.due(c);
+            if (due.isEmpty()) {
+                return due;
+            }
+            List<Long> taken = new ArrayList<>(due.size());
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(update)) {
+                for (Item item : due) {
+                    Jdbc.bind(ps, binder.args(item));
+                    ps.addBatch();
+                }
+                int[] counts = ps.executeBatch();
+                c.commit();
+                for (int i = 0; i < due.size(); i++) {
+                    if (counts[i] == 1) {
+                        taken.add(due.get(i).id());
+                    }
+                }
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+            return reread(c, taken);
+        }
+    }
+
+    /** The rows as they are now, in the order given. */
+    private static List<Item> reread(Connection c, List<Long> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, Item> byId = new HashMap<>();
+        for (Item item : Jdbc.selectItems(c, "select " + Jdbc.ITEM_COLUMNS + " from item where id in ("
+                + ids.stream().map(id -> "?").collect(Collectors.joining(",")) + ")", ids.toArray())) {
+            byId.put(item.id(), item);
+        }
+        return ids.stream().map(byId::get).toList();
+    }
+
+    /**
+     * Up to {@code limit} due PENDING items of OPEN batches, shared evenly: each batch with due items gets a share
+     * in turn, starting after the batch served last; what a batch cannot use goes to those that have more.
+     */
+    private List<Item> duePendingRoundRobin(Connection c, long now, int limit) throws SQLException {
+        List<Long> open = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("select id from batch where state = '" + BatchState.OPEN
+                + "' order by id"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                open.add(rs.getLong(1));
+            }
+        }
+        long cursor = submitCursor.get();
+        int split = 0;
+        while (split < open.size() && open.get(split) <= cursor) {
+            split++;
+        }
+        List<Long> turn = new ArrayList<>(open.subList(split, open.size()));
+        turn.addAll(open.subList(0, split));
+        List<Item> due = new ArrayList<>();
+        long lastServed = cursor;
+        boolean firstRound = true;
+        try (PreparedStatement ps = c.prepareStatement(DUE_PENDING_OF_BATCH)) {
+            while (due.size() < limit && !turn.isEmpty()) {
+                int share = Math.max(1, (limit - due.size() + turn.size() - 1) / turn.size());
+                List<Long> haveMore = new ArrayList<>();
+                for (long batch : turn) {
+                    int wanted = Math.min(share, limit - due.size());
+                    if (wanted == 0) {
+                        break;
+                    }
+                    Jdbc.bind(ps, batch, now, wanted);
+                    List<Item> items = Jdbc.readItems(ps);
+                    due.addAll(items);
+                    if (!items.isEmpty() && firstRound) {
+                        lastServed = batch;
+                    }
+                    if (items.size() == wanted) {
+                        haveMore.add(batch);
+                    }
+                }
+                turn = haveMore;
+                firstRound = false;
+            }
+        }
+        submitCursor.set(lastServed);
+        return due;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.sorabatch;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import dev.sorabatch.store.Batch;
+import dev.sorabatch.store.Database;
+import dev.sorabatch.store.IngestTransaction;
+import dev.sorabatch.store.Item;
+import dev.sorabatch.store.JobStore;
+import dev.sorabatch.store.NewItem;
+import dev.sorabatch.store.StoreSettings;
+
+/** A real job store on an H2 file under a test's folder, with batches of plain pending items. */
+public final class StoreFixture implements AutoCloseable {
+
+    public final HikariDataSource dataSource;
+    public final JobStore store;
+
+    public StoreFixture(Path dir, Clock clock) throws Exception {
+        dataSource = Database.open(new StoreSettings("jdbc:h2:file:" + dir.resolve("jobs"), "sa", "", 8, false));
+        store = new JobStore(dataSource, clock);
+        store.migrate();
+    }
+
+    /** An open batch of {@code items} pending items {@code <name>-1}…, prompt "A scene N of name", sora-2, 4 s. */
+    public Batch batch(String name, int items) throws Exception {
+        try (IngestTransaction tx = store.batches().beginIngest(name + ".csv", "simulator", 30_000)) {
+            for (int i = 1; i <= items; i++) {
+                tx.add(new NewItem(i, name + "-" + i, name + "-" + i, name + "-" + i, 1, "A scene " + i + " of " + name,
+                        "sora-2", 4, "720x1280", null, null, "{}", null));
+            }
+            tx.flush();
+            return tx.open(name, name, null).orElseThrow();
+        }
+    }
+
+    /** The batch's items as the store has them now. */
+    public List<Item> items(Batch batch) throws Exception {
+        List<Item> items = new java.util.ArrayList<>();
+        store.batches().forEachItem(batch.id(), items::add);
+        return items;
+    }
+
+    public Item item(Batch batch, int row) throws Exception {
+        return items(batch).get(row - 1);
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}
