@@ -58,6 +58,7 @@ final class OperatorSurface {
         camel.addService(camelMeters);
 
         HealthCheckRegistry health = HealthCheckRegistry.get(camel);
+        health.setExposureLevel("full"); // every check with its state, not only the ones that are down
         long wait = http.healthTimeoutMillis();
         health.register(new ReadinessCheck("store", () -> checked.store().totals().ping(), wait));
         health.register(new ReadinessCheck("provider", new ProviderAccess(checked.provider(), checked.gate(), clock),

@@ -8,11 +8,14 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.IntSupplier;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.PropertiesComponent;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -84,6 +87,10 @@ public final class Cli implements Callable<Integer> {
     private int withStore(CommandLine.Model.CommandSpec spec, StoreCommand command) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // the answer goes to standard output for scripts; the store's start-up lines would be in its way
+        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        Level level = root.getLevel();
+        root.setLevel(Level.WARN);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             PropertiesComponent properties = camel.getPropertiesComponent();
             properties.setLocation(settingsLocations);
@@ -107,6 +114,8 @@ public final class Cli implements Callable<Integer> {
             err.println("Cannot run: " + e.getMessage());
             err.flush();
             return REFUSED;
+        } finally {
+            root.setLevel(level);
         }
     }
 
