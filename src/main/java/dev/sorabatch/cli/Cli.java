@@ -154,17 +154,20 @@ public final class Cli implements Callable<Integer> {
         }
     }
 
+    /** A command on one batch, named by its id. */
+    abstract static class OnOneBatch implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        Cli cli;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Parameters(paramLabel = "BATCH", description = "a batch id (its output folder's name)")
+        String batch;
+    }
+
     @Command(name = "cancel", mixinStandardHelpOptions = true,
             description = "Cancels a batch's waiting items. Jobs already at the provider run to the end and are "
                     + "stored (they are paid).")
-    static final class Cancel implements Callable<Integer> {
-        @CommandLine.ParentCommand
-        private Cli cli;
-        @CommandLine.Spec
-        private CommandLine.Model.CommandSpec spec;
-        @Parameters(paramLabel = "BATCH", description = "a batch id")
-        private String batch;
-
+    static final class Cancel extends OnOneBatch {
         @Override
         public Integer call() throws Exception {
             return cli.withStore(spec, ops -> ops.cancel(batch));
@@ -174,13 +177,7 @@ public final class Cli implements Callable<Integer> {
     @Command(name = "retry", mixinStandardHelpOptions = true,
             description = "Queues a batch's failed, expired or uncertain items again as new attempts; the manifest "
                     + "is written again (next revision) when they end. Run the pipeline afterwards to send them.")
-    static final class Retry implements Callable<Integer> {
-        @CommandLine.ParentCommand
-        private Cli cli;
-        @CommandLine.Spec
-        private CommandLine.Model.CommandSpec spec;
-        @Parameters(paramLabel = "BATCH", description = "a batch id")
-        private String batch;
+    static final class Retry extends OnOneBatch {
         @Option(names = "--status", required = true, split = ",", paramLabel = "STATUS",
                 description = "which items: failed, expired, uncertain (comma-separated)")
         private List<String> statuses;

@@ -27,6 +27,10 @@ public final class BatchActions {
             ItemState.EXPIRED, Move.RETRY_EXPIRED, ItemState.UNCERTAIN, Move.RETRY_UNCERTAIN);
 
     private static final String READING = "its file is still being read";
+    /** The waiting items of one batch become CANCELLED (also those that come back to PENDING later: {@link Claims}). */
+    static final String CANCEL_WAITING = "update item set state = '" + Move.CANCEL.to() + "', error_code = 'cancelled', "
+            + "error_message = 'cancelled by the operator before it was sent', lease_owner = null "
+            + "where batch_id = ? and state = '" + Move.CANCEL.from() + "'";
 
     private final Jdbc jdbc;
     private final Batches batches;
@@ -40,9 +44,7 @@ public final class BatchActions {
     public Outcome cancel(long batchId) throws SQLException {
         ItemState.check(Move.CANCEL.from(), Move.CANCEL.to());
         return inTransaction(batchId, state -> state == BatchState.INGESTING ? READING : null, c -> {
-            int n = update(c, "update item set state = '" + Move.CANCEL.to() + "', error_code = 'cancelled', "
-                    + "error_message = 'cancelled by the operator before it was sent', lease_owner = null "
-                    + "where batch_id = ? and state = '" + Move.CANCEL.from() + "'", batchId);
+            int n = update(c, CANCEL_WAITING, batchId);
             update(c, "update batch set cancelled_at = coalesce(cancelled_at, ?) where id = ?", jdbc.now(), batchId);
             return n;
         });
@@ -73,6 +75,8 @@ public final class BatchActions {
                     + "stored_at = null where batch_id = ? and state in " + ItemState.sqlList(states), jdbc.now(),
                     batchId);
             if (n > 0) {
+                // the operator wants these sent, also in a batch cancelled before
+                update(c, "update batch set cancelled_at = null where id = ?", batchId);
                 update(c, "update batch set state = '" + BatchState.OPEN + "', revision = revision + 1, "
                         + "finished_at = null, finalize_failures = 0, finalize_error = null, lease_until = null "
                         + "where id = ? and state in ('" + BatchState.FINALIZED + "', '" + BatchState.FINALIZE_FAILED
