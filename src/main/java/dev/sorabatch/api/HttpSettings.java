@@ -15,6 +15,7 @@ public record HttpSettings(boolean enabled, String host, int port, String token,
                 s.millis("sora.http.health-timeout", 1));
     }
 
+    /** Says whether a token is set, never which: a record would print it. */
     @Override
     public String toString() {
         return "HttpSettings[enabled=" + enabled + ", host=" + host + ", port=" + port + ", token="

@@ -34,7 +34,7 @@ import dev.sorabatch.store.StoreSettings;
  * {@code retry} do what the batch API does, on the configured store, without a server (for once-mode users). They
  * read the same settings as the pipeline (config/application.properties, environment variables, -D properties).
  */
-@Command(name = "sora-batch", mixinStandardHelpOptions = true, version = "sora-batch 0.1.0",
+@Command(name = "sora-batch", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "Turns files of prompts into generated videos. Without a command: runs the pipeline "
                 + "(watching the input, or once with -Dsora.once=true).",
         subcommands = {Cli.Status.class, Cli.Cancel.class, Cli.Retry.class},
@@ -116,6 +116,15 @@ public final class Cli implements Callable<Integer> {
             return REFUSED;
         } finally {
             root.setLevel(level);
+        }
+    }
+
+    /** The jar's version, from its manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Cli.class.getPackage().getImplementationVersion();
+            return new String[] {"sora-batch " + (version == null ? "(not a packaged build)" : version)};
         }
     }
 

@@ -58,7 +58,7 @@ public final class DomainMeters {
         gauge("sora.stored.bytes", "Bytes of video stored", r -> r.bytes);
         gauge("sora.generated.seconds", "Seconds of video generated and stored", r -> r.seconds);
         gauge("sora.estimated.spend.usd", "Estimated spend on stored video, from sora.cost.usd-per-second", r -> r.usd);
-        gauge("sora.jobs.in.flight", "Items being created, generated or fetched", r -> r.inFlight);
+        gauge("sora.jobs.in.flight", "Jobs at the provider: being created or generated", r -> r.inFlight);
         Gauge.builder("sora.concurrency.ceiling", ceiling, IntSupplier::getAsInt)
                 .description("Jobs the provider accepts at once, as learned from its answers").strongReference(true)
                 .register(registry);
