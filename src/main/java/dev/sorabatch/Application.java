@@ -1,14 +1,17 @@
 package dev.sorabatch;
 
+import java.util.Map;
+
 import org.apache.camel.main.Main;
 import org.slf4j.LoggerFactory;
 
+import dev.sorabatch.cli.Cli;
 import dev.sorabatch.lifecycle.RunControl;
 import dev.sorabatch.settings.SettingException;
 
 /**
- * Starts the pipeline. Settings come from the packaged application.properties, then config/application.properties
- * in the working directory.
+ * Starts the pipeline, or runs one of the command-line actions ({@link Cli}). Settings come from the packaged
+ * application.properties, then config/application.properties in the working directory.
  */
 public final class Application {
 
@@ -19,7 +22,7 @@ public final class Application {
     }
 
     public static void main(String[] args) {
-        System.exit(run(newMain(), args));
+        System.exit(Cli.execute(args, SETTINGS, Map.of(), () -> run(newMain(), new String[0])));
     }
 
     /**

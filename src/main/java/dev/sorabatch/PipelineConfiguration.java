@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.CamelEvent;
@@ -11,6 +13,7 @@ import org.apache.camel.spi.Registry;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.support.service.ServiceSupport;
 
+import dev.sorabatch.api.HttpSettings;
 import dev.sorabatch.aws.AwsBeans;
 import dev.sorabatch.aws.AwsClients;
 import dev.sorabatch.fetch.FetchSettings;
@@ -43,6 +46,7 @@ import dev.sorabatch.store.StoreSettings;
 import dev.sorabatch.submit.Reconciler;
 import dev.sorabatch.submit.SubmitSettings;
 import dev.sorabatch.submit.SubmitWorker;
+import dev.sorabatch.worker.Meters;
 import dev.sorabatch.worker.PausePolicy;
 import dev.sorabatch.worker.ProviderGate;
 import dev.sorabatch.worker.RetrySettings;
@@ -77,6 +81,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         PollSettings pollSettings = PollSettings.from(s);
         SubmitSettings submitSettings = SubmitSettings.from(s);
         WorkerSettings workerSettings = WorkerSettings.from(s);
+        HttpSettings httpSettings = HttpSettings.from(s);
 
         // ---- the output, the working folder and the store must be usable before any work is taken in
         if (outputSettings.folder() != null) {
@@ -116,18 +121,24 @@ public class PipelineConfiguration implements CamelConfiguration {
         input.scheduler(runSettings.once()).ifPresent(quartz -> registry.bind("inputSchedule", quartz));
         input.routeProperties(runSettings.once()).forEach(camel.getPropertiesComponent()::addOverrideProperty);
 
-        WorkContext work = WorkContext.of(store, workerSettings, gate, clock);
+        PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        WorkContext work = WorkContext.of(store, workerSettings, gate, clock, new Meters(meterRegistry, provider.name()));
         PollPacer pacer = new PollPacer(clock, pollSettings);
         registry.bind("pauseOnRefusedCredentials", new PausePolicy(gate));
         registry.bind("everyTick", PausePolicy.never());
-        registry.bind("submitWorker", new SubmitWorker(work, provider, submitSettings, retry.create(), pacer,
-                new InputReferences(aws::s3, references.policy())));
+        SubmitWorker submitWorker = new SubmitWorker(work, provider, submitSettings, retry.create(), pacer,
+                new InputReferences(aws::s3, references.policy()));
+        registry.bind("submitWorker", submitWorker);
         registry.bind("reconciler", new Reconciler(work, provider, submitSettings, retry.free(), pacer));
         registry.bind("pollWorker", new PollWorker(work, provider, pacer, retry.free()));
         registry.bind("fetchWorker", new FetchWorker(work, provider, output, fetchSettings, retry.free()));
         registry.bind("finalizer", new Finalizer(work, new ManifestWriter(store.batches(), output, manifestSettings),
                 output, retry.free()));
         registry.bind("progressReporter", new ProgressReporter(store));
+
+        // ---- the operator surface (sora.http.*): health, metrics, the batch API
+        OperatorSurface.assemble(camel, httpSettings, meterRegistry, new OperatorSurface.Checked(store, provider, gate,
+                () -> input.checkReachable(aws::s3, aws::sqs)), manifestSettings.cost(), submitWorker, clock);
     }
 
     /**

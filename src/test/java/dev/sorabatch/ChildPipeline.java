@@ -35,6 +35,10 @@ public final class ChildPipeline {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + maxHeap));
         command.addAll(jvmOptions);
+        // each child's HTTP server on a free port: children and other builds on one machine never share one
+        if (!settings.containsKey("sora.http.port")) {
+            command.add("-Dsora.http.port=0");
+        }
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)

@@ -1,5 +1,7 @@
 package dev.sorabatch.ingest;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -99,6 +101,23 @@ public record InputSettings(Kind kind, String location, String schedule, Path do
         QuartzScheduledPollConsumerScheduler quartz = new QuartzScheduledPollConsumerScheduler();
         quartz.setCron(schedule);
         return Optional.of(quartz);
+    }
+
+    /**
+     * Whether the input can be read now (for the readiness check): the folder is a readable directory, the bucket
+     * answers, the queue exists. Throws with the reason when not.
+     */
+    public void checkReachable(Supplier<S3Client> s3, Supplier<SqsClient> sqs) throws IOException {
+        switch (kind) {
+            case FOLDER -> {
+                Path folder = Path.of(location);
+                if (!Files.isDirectory(folder) || !Files.isReadable(folder)) {
+                    throw new IOException("the input folder " + folder.toAbsolutePath() + " is not a readable folder");
+                }
+            }
+            case BUCKET -> s3.get().headBucket(b -> b.bucket(bucket()));
+            case QUEUE -> sqs.get().getQueueUrl(q -> q.queueName(location));
+        }
     }
 
     /** The source of this kind, for the route to hand its exchanges to. */

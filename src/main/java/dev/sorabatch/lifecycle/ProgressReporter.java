@@ -38,7 +38,7 @@ public class ProgressReporter {
     }
 
     /** Remaining items at the batch's average pace so far; unknown until something finished. */
-    static String eta(Batch batch, BatchCounts c, long now) {
+    public static String eta(Batch batch, BatchCounts c, long now) {
         int done = c.terminal() - c.get(ItemState.REJECTED);
         int remaining = c.total() - c.terminal();
         if (remaining == 0) {

@@ -78,6 +78,8 @@ public class ManifestWriter {
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
             g.writeStringField("batch_id", batch.name());
+            // 1 for the first manifest; one more each time retried items made it be written again
+            g.writeNumberField("revision", store.revision(batch.id()));
             g.writeStringField("source", batch.source());
             g.writeStringField("source_sha256", batch.sourceSha256());
             g.writeStringField("provider", batch.provider());
@@ -89,6 +91,7 @@ public class ManifestWriter {
                     ItemState.UNCERTAIN)) {
                 g.writeNumberField(status(s), counts.get(s));
             }
+            g.writeNumberField(status(ItemState.CANCELLED), counts.get(ItemState.CANCELLED));
             g.writeEndObject();
             g.writeNumberField("seconds_generated", seconds.values().stream().mapToLong(Long::longValue).sum());
             g.writeNumberField("estimated_cost_usd", cost.usd(seconds));
@@ -123,6 +126,7 @@ public class ManifestWriter {
         writeNumber(g, "bytes", item.bytes());
         g.writeStringField("sha256", item.sha256());
         g.writeNumberField("attempts", item.attempts());
+        g.writeNumberField("attempt", item.attempt());
         g.writeStringField("submitted_at", iso(item.submittedAt()));
         g.writeStringField("completed_at", iso(item.completedAt()));
         g.writeStringField("stored_at", iso(item.storedAt()));

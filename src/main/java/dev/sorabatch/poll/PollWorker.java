@@ -41,6 +41,7 @@ public class PollWorker implements Worker<Item> {
     @Override
     public void work(Item item) throws SQLException {
         try {
+            work.meters().statusCalled();
             VideoJob job = provider.status(item.providerJobId());
             switch (job.status()) {
                 case QUEUED, IN_PROGRESS -> store.items().recordProgress(item.id(), job.progress(),

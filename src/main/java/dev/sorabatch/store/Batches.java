@@ -80,6 +80,16 @@ public final class Batches {
         return jdbc.queryBatches("select * from batch where name = ?", name).stream().findFirst();
     }
 
+    /** Every batch, newest first. */
+    public List<Batch> all() throws SQLException {
+        return jdbc.queryBatches("select * from batch order by id desc");
+    }
+
+    /** The batch's revision: 1 for its first manifest, one more for every retry after a manifest was written. */
+    public int revision(long batchId) throws SQLException {
+        return jdbc.queryInt("select revision from batch where id = ?", batchId);
+    }
+
     public Batch get(long batchId) throws SQLException {
         return jdbc.queryBatches("select * from batch where id = ?", batchId).get(0);
     }
@@ -94,8 +104,9 @@ public final class Batches {
                 + ANY_ITEM_NOT_ENDED + " order by b.id", now);
         List<Batch> claimed = new ArrayList<>();
         for (Batch b : candidates) {
-            if (jdbc.update("update batch set state = '" + BatchState.FINALIZING + "', lease_until = ? where id = ? "
-                    + "and state = ?", now + leaseMillis, b.id(), b.state().name()) == 1) {
+            // checked again in the claim: an operator's retry may have queued items since the query above
+            if (jdbc.update("update batch b set state = '" + BatchState.FINALIZING + "', lease_until = ? where id = ? "
+                    + "and state = ? and not " + ANY_ITEM_NOT_ENDED, now + leaseMillis, b.id(), b.state().name()) == 1) {
                 claimed.add(b);
             }
         }

@@ -148,15 +148,26 @@ public final class Claims {
     }
 
     /**
-     * Up to {@code limit} due PENDING items of OPEN batches, shared evenly: each batch with due items gets a share
+     * Up to {@code limit} due PENDING items of OPEN batches not cancelled, shared evenly: each batch with due items gets a share
      * in turn, starting after the batch served last; what a batch cannot use goes to those that have more.
      */
     private List<Item> duePendingRoundRobin(Connection c, long now, int limit) throws SQLException {
         List<Long> open = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("select id from batch where state = '" + BatchState.OPEN
-                + "' order by id"); ResultSet rs = ps.executeQuery()) {
+        List<Long> cancelled = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("select id, cancelled_at from batch where state = '"
+                + BatchState.OPEN + "' order by id"); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                open.add(rs.getLong(1));
+                rs.getLong(2);
+                (rs.wasNull() ? open : cancelled).add(rs.getLong(1));
+            }
+        }
+        // an item of a cancelled batch back in PENDING (its create was under way at the cancel and did not happen)
+        // is cancelled too, never sent
+        ItemState.check(Move.CANCEL.from(), Move.CANCEL.to());
+        try (PreparedStatement ps = c.prepareStatement(BatchActions.CANCEL_WAITING)) {
+            for (long batch : cancelled) {
+                ps.setLong(1, batch);
+                ps.executeUpdate();
             }
         }
         long cursor = submitCursor.get();

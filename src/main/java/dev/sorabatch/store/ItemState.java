@@ -27,10 +27,18 @@ public enum ItemState {
     /** The content was gone before it could be fetched. */
     EXPIRED,
     /** A create may have happened and could not be reconciled: needs a human. */
-    UNCERTAIN;
+    UNCERTAIN,
+    /** Taken back by the operator before it was sent; never sent. */
+    CANCELLED;
 
-    /** The allowed moves; a state without any is terminal. */
+    /** The allowed moves; a state without any but {@link #BY_OPERATOR} moves is terminal. */
     public static final Map<ItemState, Set<ItemState>> NEXT;
+
+    /**
+     * The moves only an operator makes (the batch API and command line: cancel, retry), never a worker; a state
+     * that has only these has ended as far as the pipeline is concerned.
+     */
+    public static final Map<ItemState, Set<ItemState>> BY_OPERATOR;
 
     static {
         Map<ItemState, Set<ItemState>> next = new EnumMap<>(ItemState.class);
@@ -41,11 +49,28 @@ public enum ItemState {
         next.put(SUBMITTING, Collections.unmodifiableSet(EnumSet.of(SUBMITTED, PENDING, FAILED, UNCERTAIN)));
         next.put(SUBMITTED, Collections.unmodifiableSet(EnumSet.of(COMPLETED, FAILED)));
         next.put(COMPLETED, Collections.unmodifiableSet(EnumSet.of(STORED, EXPIRED, FAILED)));
+        Map<ItemState, Set<ItemState>> operator = new EnumMap<>(ItemState.class);
+        operator.put(PENDING, Collections.unmodifiableSet(EnumSet.of(CANCELLED)));
+        for (ItemState retried : EnumSet.of(FAILED, EXPIRED, UNCERTAIN)) {
+            operator.put(retried, Collections.unmodifiableSet(EnumSet.of(PENDING)));
+        }
+        operator.forEach((from, to) -> {
+            EnumSet<ItemState> all = EnumSet.copyOf(to);
+            all.addAll(next.get(from));
+            next.put(from, Collections.unmodifiableSet(all));
+        });
         NEXT = Collections.unmodifiableMap(next);
+        BY_OPERATOR = Collections.unmodifiableMap(operator);
     }
 
     public static final Set<ItemState> TERMINAL = Collections.unmodifiableSet(EnumSet.copyOf(
-            NEXT.entrySet().stream().filter(e -> e.getValue().isEmpty()).map(Map.Entry::getKey).toList()));
+            NEXT.entrySet().stream().filter(e -> BY_OPERATOR.getOrDefault(e.getKey(), Set.of())
+                    .containsAll(e.getValue())).map(Map.Entry::getKey).toList()));
+
+    /** What {@code retry} may queue again. */
+    public static final Set<ItemState> RETRYABLE = Collections.unmodifiableSet(EnumSet.copyOf(
+            BY_OPERATOR.entrySet().stream().filter(e -> e.getValue().contains(PENDING)).map(Map.Entry::getKey)
+                    .toList()));
 
     public static final Set<ItemState> NOT_TERMINAL = Collections.unmodifiableSet(EnumSet.complementOf(
             EnumSet.copyOf(TERMINAL)));

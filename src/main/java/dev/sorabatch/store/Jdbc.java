@@ -18,7 +18,7 @@ public final class Jdbc {
     static final String ITEM_COLUMNS = "id, batch_id, item_key, request_id, row_no, take, state, prompt, model, seconds, "
             + "size, remix_of, input_reference, metadata, provider_job_id, progress, attempts, status_checks, failures, "
             + "reconcile_tries, next_attempt_at, error_code, error_message, created_at, submitting_at, submitted_at, completed_at, "
-            + "expires_at, stored_at, video_path, thumbnail_path, bytes, sha256";
+            + "expires_at, stored_at, video_path, thumbnail_path, bytes, sha256, attempt";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -116,7 +116,7 @@ public final class Jdbc {
                 rs.getLong("created_at"), longOrNull(rs, "submitting_at"), longOrNull(rs, "submitted_at"),
                 longOrNull(rs, "completed_at"), longOrNull(rs, "expires_at"), longOrNull(rs, "stored_at"),
                 rs.getString("video_path"), rs.getString("thumbnail_path"), longOrNull(rs, "bytes"),
-                rs.getString("sha256"));
+                rs.getString("sha256"), rs.getInt("attempt"));
     }
 
     static Long longOrNull(ResultSet rs, String column) throws SQLException {

@@ -16,12 +16,16 @@ public final class JobStore {
     private final Claims claims;
     private final ItemTransitions items;
     private final Batches batches;
+    private final BatchActions actions;
+    private final Totals totals;
 
     public JobStore(DataSource dataSource, Clock clock) {
         this.jdbc = new Jdbc(dataSource, clock);
         this.claims = new Claims(jdbc);
         this.items = new ItemTransitions(jdbc);
         this.batches = new Batches(jdbc);
+        this.actions = new BatchActions(jdbc, batches);
+        this.totals = new Totals(jdbc);
     }
 
     /** Brings the schema up to date ({@link Database#migrate}). */
@@ -48,6 +52,16 @@ public final class JobStore {
 
     public Batches batches() {
         return batches;
+    }
+
+    /** Cancel and retry, for the operator. */
+    public BatchActions actions() {
+        return actions;
+    }
+
+    /** Figures over the whole store, for metrics. */
+    public Totals totals() {
+        return totals;
     }
 
     /** One row update outside the workers' transitions (tests that set up a state). */

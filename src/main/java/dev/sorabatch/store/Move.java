@@ -1,7 +1,7 @@
 package dev.sorabatch.store;
 
 /**
- * Every item transition the workers make, by name. {@link ItemTransitions} takes only these, checks each against
+ * Every item transition the workers (and an operator) make, by name. {@link ItemTransitions} takes only these, checks each against
  * {@link ItemState#NEXT} when it runs, and a test checks them all against the table; so no worker can make a move
  * the state machine does not have.
  */
@@ -23,7 +23,16 @@ public enum Move {
     /** The video is in the output. */
     CONTENT_STORED(ItemState.COMPLETED, ItemState.STORED),
     /** The content was gone before it could be stored. */
-    CONTENT_EXPIRED(ItemState.COMPLETED, ItemState.EXPIRED);
+    CONTENT_EXPIRED(ItemState.COMPLETED, ItemState.EXPIRED),
+
+    // ---- made by an operator (BatchActions), never by a worker
+    /** Taken back before it was sent. */
+    CANCEL(ItemState.PENDING, ItemState.CANCELLED),
+    /** Queued again as a new attempt. */
+    RETRY_FAILED(ItemState.FAILED, ItemState.PENDING),
+    RETRY_EXPIRED(ItemState.EXPIRED, ItemState.PENDING),
+    /** The only way an UNCERTAIN item is ever sent again. */
+    RETRY_UNCERTAIN(ItemState.UNCERTAIN, ItemState.PENDING);
 
     private final ItemState from;
     private final ItemState to;

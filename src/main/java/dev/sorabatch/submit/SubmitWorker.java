@@ -72,7 +72,9 @@ public class SubmitWorker implements Worker<Item> {
     public void work(Item item) throws SQLException {
         long now = work.now();
         try {
-            VideoJob job = provider.submit(request(item));
+            VideoRequest request = request(item);
+            work.meters().created();
+            VideoJob job = provider.submit(request);
             if (!store.items().accepted(item.id(), job.id(), work.now(), schedule.firstCheck(item, job))) {
                 // the job id is already held (reconciliation adopted it): let reconciliation settle this item
                 store.items().reschedule(item.id(), ItemState.SUBMITTING, now, "submit_conflict",
@@ -94,7 +96,7 @@ public class SubmitWorker implements Worker<Item> {
     }
 
     /** The provider's current concurrency ceiling, as learned. */
-    int ceiling() {
+    public int ceiling() {
         return ceiling.get();
     }
 

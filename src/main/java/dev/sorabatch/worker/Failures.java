@@ -28,11 +28,13 @@ public final class Failures {
     private final ItemTransitions items;
     private final ProviderGate gate;
     private final Clock clock;
+    private final Meters meters;
 
-    public Failures(ItemTransitions items, ProviderGate gate, Clock clock) {
+    public Failures(ItemTransitions items, ProviderGate gate, Clock clock, Meters meters) {
         this.items = items;
         this.gate = gate;
         this.clock = clock;
+        this.meters = meters;
     }
 
     /**
@@ -41,6 +43,7 @@ public final class Failures {
      */
     public boolean freeCall(Item item, ItemState state, ProviderException e, Gone gone, long retryAt)
             throws SQLException {
+        countThrottled(e);
         switch (e.kind()) {
             case NOT_FOUND -> {
                 items.finish(item.id(), gone.move(), gone.code(), gone.message());
@@ -53,6 +56,7 @@ public final class Failures {
             }
             default -> {
                 items.reschedule(item.id(), state, retryAt, e.code(), e.getMessage());
+                meters.retry(state == ItemState.SUBMITTED ? "status" : "download");
                 return true;
             }
         }
@@ -66,6 +70,7 @@ public final class Failures {
     public void create(Item item, ProviderException e, long retryAt, boolean giveUp, long reconcileAt)
             throws SQLException {
         String code = e.code();
+        countThrottled(e);
         switch (e.kind()) {
             case RETRYABLE -> {
                 if (giveUp) {
@@ -73,6 +78,7 @@ public final class Failures {
                             "gave up after " + item.attempts() + " attempts: " + e.getMessage());
                 } else {
                     items.backToPending(item.id(), retryAt, code, e.getMessage());
+                    meters.retry("create");
                 }
             }
             case OUTCOME_UNKNOWN -> {
@@ -86,6 +92,12 @@ public final class Failures {
                 items.releaseUnsent(item.id(), clock.millis(), code, e.getMessage());
                 gate.refused(e);
             }
+        }
+    }
+
+    private void countThrottled(ProviderException e) {
+        if (e.httpStatus() == 429) {
+            meters.throttled();
         }
     }
 }

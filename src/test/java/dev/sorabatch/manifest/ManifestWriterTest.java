@@ -63,7 +63,9 @@ class ManifestWriterTest {
             assertThat(json.path("source").asText()).isEqualTo("shots.csv");
             assertThat(json.path("source_sha256").asText()).isEqualTo("sha-of-shots");
             assertThat(json.path("counts").toString())
-                    .isEqualTo("{\"total\":3,\"stored\":1,\"failed\":1,\"rejected\":1,\"expired\":0,\"uncertain\":0}");
+                    .isEqualTo("{\"total\":3,\"stored\":1,\"failed\":1,\"rejected\":1,\"expired\":0,\"uncertain\":0,"
+                            + "\"cancelled\":0}");
+            assertThat(json.path("revision").asInt()).isEqualTo(1);
             assertThat(json.path("seconds_generated").asLong()).isEqualTo(8);
             assertThat(json.path("estimated_cost_usd").decimalValue()).isEqualByComparingTo("0.80");
             JsonNode first = json.path("items").get(0);

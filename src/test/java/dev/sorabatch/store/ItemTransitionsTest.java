@@ -58,7 +58,8 @@ class ItemTransitionsTest {
 
     @Test
     void theTableIsTheDesignsStateMachine() {
-        assertThat(ItemState.NEXT.get(ItemState.PENDING)).containsExactly(ItemState.SUBMITTING);
+        assertThat(ItemState.NEXT.get(ItemState.PENDING)).containsExactlyInAnyOrder(ItemState.SUBMITTING,
+                ItemState.CANCELLED);
         assertThat(ItemState.NEXT.get(ItemState.SUBMITTING)).containsExactlyInAnyOrder(ItemState.SUBMITTED,
                 ItemState.PENDING, ItemState.FAILED, ItemState.UNCERTAIN);
         assertThat(ItemState.NEXT.get(ItemState.SUBMITTED)).containsExactlyInAnyOrder(ItemState.COMPLETED,
@@ -66,7 +67,12 @@ class ItemTransitionsTest {
         assertThat(ItemState.NEXT.get(ItemState.COMPLETED)).containsExactlyInAnyOrder(ItemState.STORED,
                 ItemState.EXPIRED, ItemState.FAILED);
         assertThat(ItemState.TERMINAL).containsExactlyInAnyOrder(ItemState.REJECTED, ItemState.STORED,
-                ItemState.FAILED, ItemState.EXPIRED, ItemState.UNCERTAIN);
+                ItemState.FAILED, ItemState.EXPIRED, ItemState.UNCERTAIN, ItemState.CANCELLED);
+        // an operator's moves (cancel, retry), which no worker makes, leave the ended states ended
+        assertThat(ItemState.BY_OPERATOR).containsOnlyKeys(ItemState.PENDING, ItemState.FAILED, ItemState.EXPIRED,
+                ItemState.UNCERTAIN);
+        assertThat(ItemState.RETRYABLE).containsExactlyInAnyOrder(ItemState.FAILED, ItemState.EXPIRED,
+                ItemState.UNCERTAIN);
         assertThat(ItemState.sqlList(EnumSet.of(ItemState.PENDING, ItemState.SUBMITTING)))
                 .isEqualTo("('PENDING','SUBMITTING')");
     }
