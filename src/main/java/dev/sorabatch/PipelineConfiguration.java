@@ -13,6 +13,10 @@ import org.apache.camel.support.service.ServiceSupport;
 
 import dev.sorabatch.aws.AwsBeans;
 import dev.sorabatch.aws.AwsClients;
+import dev.sorabatch.budget.Budget;
+import dev.sorabatch.budget.BudgetSettings;
+import dev.sorabatch.budget.ItemPrices;
+import dev.sorabatch.fetch.ClipQa;
 import dev.sorabatch.fetch.FetchSettings;
 import dev.sorabatch.fetch.FetchWorker;
 import dev.sorabatch.ingest.BatchIngestor;
@@ -22,6 +26,7 @@ import dev.sorabatch.lifecycle.RunControl;
 import dev.sorabatch.lifecycle.RunSettings;
 import dev.sorabatch.lifecycle.StartupChecks;
 import dev.sorabatch.manifest.Finalizer;
+import dev.sorabatch.manifest.GalleryLinks;
 import dev.sorabatch.manifest.ManifestSettings;
 import dev.sorabatch.manifest.ManifestWriter;
 import dev.sorabatch.output.OutputSettings;
@@ -40,6 +45,8 @@ import dev.sorabatch.simulator.SimulatorServer;
 import dev.sorabatch.simulator.SimulatorSettings;
 import dev.sorabatch.store.JobStore;
 import dev.sorabatch.store.StoreSettings;
+import dev.sorabatch.qa.ClipCheck;
+import dev.sorabatch.submit.DryRunPlanner;
 import dev.sorabatch.submit.Reconciler;
 import dev.sorabatch.submit.SubmitSettings;
 import dev.sorabatch.submit.SubmitWorker;
@@ -77,6 +84,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         PollSettings pollSettings = PollSettings.from(s);
         SubmitSettings submitSettings = SubmitSettings.from(s);
         WorkerSettings workerSettings = WorkerSettings.from(s);
+        BudgetSettings budgetSettings = BudgetSettings.from(s);
+        ItemPrices prices = ItemPrices.from(s);
 
         // ---- the output, the working folder and the store must be usable before any work is taken in
         if (outputSettings.folder() != null) {
@@ -101,7 +110,7 @@ public class PipelineConfiguration implements CamelConfiguration {
             @Override
             public void notify(CamelEvent event) {
                 if (event.getType() == CamelEvent.Type.CamelContextStarted) {
-                    run.started(provider);
+                    run.started(budgetSettings.dryRun() ? null : provider);
                 }
             }
         });
@@ -120,14 +129,18 @@ public class PipelineConfiguration implements CamelConfiguration {
         PollPacer pacer = new PollPacer(clock, pollSettings);
         registry.bind("pauseOnRefusedCredentials", new PausePolicy(gate));
         registry.bind("everyTick", PausePolicy.never());
-        registry.bind("submitWorker", new SubmitWorker(work, provider, submitSettings, retry.create(), pacer,
-                new InputReferences(aws::s3, references.policy())));
+        Budget budget = new Budget(store, prices, budgetSettings);
+        registry.bind("budget", budget);
+        registry.bind("submitWorker", budgetSettings.dryRun() ? new DryRunPlanner(work)
+                : new SubmitWorker(work, provider, submitSettings, retry.create(), pacer,
+                        new InputReferences(aws::s3, references.policy()), budget));
         registry.bind("reconciler", new Reconciler(work, provider, submitSettings, retry.free(), pacer));
         registry.bind("pollWorker", new PollWorker(work, provider, pacer, retry.free()));
-        registry.bind("fetchWorker", new FetchWorker(work, provider, output, fetchSettings, retry.free()));
-        registry.bind("finalizer", new Finalizer(work, new ManifestWriter(store.batches(), output, manifestSettings),
-                output, retry.free()));
-        registry.bind("progressReporter", new ProgressReporter(store));
+        registry.bind("fetchWorker", new FetchWorker(work, provider, output, fetchSettings, retry.free(),
+                new ClipQa(prices, ClipCheck.DEFAULT)));
+        registry.bind("finalizer", new Finalizer(work, new ManifestWriter(store.batches(), output, manifestSettings,
+                budget, batch -> GalleryLinks.relative()), output, retry.free()));
+        registry.bind("progressReporter", new ProgressReporter(store, budget));
     }
 
     /**

@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sorabatch.budget.Budget;
 import dev.sorabatch.store.Batch;
 import dev.sorabatch.store.BatchCounts;
 import dev.sorabatch.store.ItemState;
@@ -17,9 +18,11 @@ public class ProgressReporter {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
 
     private final JobStore store;
+    private final Budget budget;
 
-    public ProgressReporter(JobStore store) {
+    public ProgressReporter(JobStore store, Budget budget) {
         this.store = store;
+        this.budget = budget;
     }
 
     public void report() throws SQLException {
@@ -32,8 +35,10 @@ public class ProgressReporter {
             BatchCounts c = store.batches().counts(batch.id());
             int done = c.terminal();
             int notStored = done - c.get(ItemState.STORED);
-            LOG.info("Batch {}: {}/{} done ({} not stored), {} at the provider, {} waiting, ETA {}", batch.name(), done,
-                    c.total(), notStored, c.inFlight(), c.get(ItemState.PENDING), eta(batch, c, now));
+            LOG.info("Batch {}: {}/{} done ({} not stored), {} at the provider, {} waiting, ETA {}, spend ${}{}",
+                    batch.name(), done, c.total(), notStored, c.inFlight(), c.get(ItemState.PENDING), eta(batch, c, now),
+                    Budget.usd(budget.spent(batch.id())), budget.settings().perBatch() == null ? ""
+                            : " of $" + Budget.usd(budget.settings().perBatch()));
         }
     }
 

@@ -27,7 +27,11 @@ public enum ItemState {
     /** The content was gone before it could be fetched. */
     EXPIRED,
     /** A create may have happened and could not be reconciled: needs a human. */
-    UNCERTAIN;
+    UNCERTAIN,
+    /** Dry run: validated and priced, never sent. */
+    PLANNED,
+    /** Its create would have passed a budget ({@code sora.budget.*}); never sent. */
+    SKIPPED_BUDGET;
 
     /** The allowed moves; a state without any is terminal. */
     public static final Map<ItemState, Set<ItemState>> NEXT;
@@ -37,8 +41,9 @@ public enum ItemState {
         for (ItemState state : values()) {
             next.put(state, Collections.unmodifiableSet(EnumSet.noneOf(ItemState.class)));
         }
-        next.put(PENDING, Collections.unmodifiableSet(EnumSet.of(SUBMITTING)));
-        next.put(SUBMITTING, Collections.unmodifiableSet(EnumSet.of(SUBMITTED, PENDING, FAILED, UNCERTAIN)));
+        next.put(PENDING, Collections.unmodifiableSet(EnumSet.of(SUBMITTING, PLANNED)));
+        next.put(SUBMITTING, Collections.unmodifiableSet(EnumSet.of(SUBMITTED, PENDING, FAILED, UNCERTAIN,
+                SKIPPED_BUDGET)));
         next.put(SUBMITTED, Collections.unmodifiableSet(EnumSet.of(COMPLETED, FAILED)));
         next.put(COMPLETED, Collections.unmodifiableSet(EnumSet.of(STORED, EXPIRED, FAILED)));
         NEXT = Collections.unmodifiableMap(next);

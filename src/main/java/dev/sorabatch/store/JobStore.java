@@ -16,12 +16,14 @@ public final class JobStore {
     private final Claims claims;
     private final ItemTransitions items;
     private final Batches batches;
+    private final SpendLedger spend;
 
     public JobStore(DataSource dataSource, Clock clock) {
         this.jdbc = new Jdbc(dataSource, clock);
         this.claims = new Claims(jdbc);
         this.items = new ItemTransitions(jdbc);
         this.batches = new Batches(jdbc);
+        this.spend = new SpendLedger(jdbc);
     }
 
     /** Brings the schema up to date ({@link Database#migrate}). */
@@ -48,6 +50,10 @@ public final class JobStore {
 
     public Batches batches() {
         return batches;
+    }
+
+    public SpendLedger spend() {
+        return spend;
     }
 
     /** One row update outside the workers' transitions (tests that set up a state). */

@@ -23,7 +23,11 @@ public enum Move {
     /** The video is in the output. */
     CONTENT_STORED(ItemState.COMPLETED, ItemState.STORED),
     /** The content was gone before it could be stored. */
-    CONTENT_EXPIRED(ItemState.COMPLETED, ItemState.EXPIRED);
+    CONTENT_EXPIRED(ItemState.COMPLETED, ItemState.EXPIRED),
+    /** Dry run: the item is priced and left unsent. */
+    PLANNED(ItemState.PENDING, ItemState.PLANNED),
+    /** Its create would pass a budget: it is never sent. */
+    OVER_BUDGET(ItemState.SUBMITTING, ItemState.SKIPPED_BUDGET);
 
     private final ItemState from;
     private final ItemState to;

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.sorabatch.budget.Budgets;
+import dev.sorabatch.qa.ClipCheck;
 import dev.sorabatch.ManualClock;
 import dev.sorabatch.SimulatedProvider;
 import dev.sorabatch.StoreFixture;
@@ -47,7 +49,8 @@ class FetchWorkerTest {
         WorkContext work = WorkContext.of(fixture.store, new WorkerSettings(50, 30_000, "test"), new ProviderGate(clock),
                 clock);
         worker = new FetchWorker(work, simulator.provider, new FolderOutputStore(dir.resolve("out")),
-                new FetchSettings(true), new Backoff(100, 2, 0, 1000, 60_000, 5));
+                new FetchSettings(true), new Backoff(100, 2, 0, 1000, 60_000, 5),
+                new ClipQa(Budgets.builtInPrices(), ClipCheck.DEFAULT));
     }
 
     @AfterEach

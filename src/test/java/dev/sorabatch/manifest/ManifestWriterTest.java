@@ -15,6 +15,7 @@ import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.sorabatch.budget.Budgets;
 import dev.sorabatch.ManualClock;
 import dev.sorabatch.StoreFixture;
 import dev.sorabatch.output.FolderOutputStore;
@@ -55,7 +56,8 @@ class ManifestWriterTest {
             fixture.store.items().finish(claimed.get(1).id(), Move.CREATE_FAILED, "moderation_blocked", "blocked");
 
             new ManifestWriter(fixture.store.batches(), new FolderOutputStore(dir.resolve("out")),
-                    new ManifestSettings(new CostEstimate(Map.of("sora-2", "0.10")), dir.resolve("tmp")))
+                    new ManifestSettings(new CostEstimate(Map.of("sora-2", "0.10")), dir.resolve("tmp")),
+                    Budgets.unlimited(fixture.store), batchName -> GalleryLinks.relative())
                     .write(fixture.store.batches().get(batch.id()), clock.millis());
 
             JsonNode json = JSON.readTree(dir.resolve("out/shots/manifest.json").toFile());
@@ -63,7 +65,8 @@ class ManifestWriterTest {
             assertThat(json.path("source").asText()).isEqualTo("shots.csv");
             assertThat(json.path("source_sha256").asText()).isEqualTo("sha-of-shots");
             assertThat(json.path("counts").toString())
-                    .isEqualTo("{\"total\":3,\"stored\":1,\"failed\":1,\"rejected\":1,\"expired\":0,\"uncertain\":0}");
+                    .isEqualTo("{\"total\":3,\"stored\":1,\"failed\":1,\"rejected\":1,\"expired\":0,\"uncertain\":0,"
+                            + "\"planned\":0,\"skipped_budget\":0,\"qa_failed\":0}");
             assertThat(json.path("seconds_generated").asLong()).isEqualTo(8);
             assertThat(json.path("estimated_cost_usd").decimalValue()).isEqualByComparingTo("0.80");
             JsonNode first = json.path("items").get(0);

@@ -58,15 +58,16 @@ class ItemTransitionsTest {
 
     @Test
     void theTableIsTheDesignsStateMachine() {
-        assertThat(ItemState.NEXT.get(ItemState.PENDING)).containsExactly(ItemState.SUBMITTING);
+        assertThat(ItemState.NEXT.get(ItemState.PENDING)).containsExactlyInAnyOrder(ItemState.SUBMITTING,
+                ItemState.PLANNED);
         assertThat(ItemState.NEXT.get(ItemState.SUBMITTING)).containsExactlyInAnyOrder(ItemState.SUBMITTED,
-                ItemState.PENDING, ItemState.FAILED, ItemState.UNCERTAIN);
+                ItemState.PENDING, ItemState.FAILED, ItemState.UNCERTAIN, ItemState.SKIPPED_BUDGET);
         assertThat(ItemState.NEXT.get(ItemState.SUBMITTED)).containsExactlyInAnyOrder(ItemState.COMPLETED,
                 ItemState.FAILED);
         assertThat(ItemState.NEXT.get(ItemState.COMPLETED)).containsExactlyInAnyOrder(ItemState.STORED,
                 ItemState.EXPIRED, ItemState.FAILED);
         assertThat(ItemState.TERMINAL).containsExactlyInAnyOrder(ItemState.REJECTED, ItemState.STORED,
-                ItemState.FAILED, ItemState.EXPIRED, ItemState.UNCERTAIN);
+                ItemState.FAILED, ItemState.EXPIRED, ItemState.UNCERTAIN, ItemState.PLANNED, ItemState.SKIPPED_BUDGET);
         assertThat(ItemState.sqlList(EnumSet.of(ItemState.PENDING, ItemState.SUBMITTING)))
                 .isEqualTo("('PENDING','SUBMITTING')");
     }
