@@ -93,7 +93,7 @@ public class FetchWorker implements Worker<Item> {
             String thumbnail = settings.thumbnails() ? fetchThumbnail(batch, item) : null;
             store.items().recordQa(item.id(), report[0]);
             if (report[0].flagged()) {
-                LOG.warn("Output QA flagged {}/{} (kept): {}", batch, item.itemKey(), report[0].flagsJson());
+                LOG.info("Output QA flagged {}/{} (kept): {}", batch, item.itemKey(), report[0].flagsJson());
             }
             store.items().stored(item.id(), video.path(), thumbnail, video.bytes(), video.sha256());
         } catch (ProviderException e) {
