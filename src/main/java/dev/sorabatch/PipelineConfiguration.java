@@ -1,7 +1,9 @@
 package dev.sorabatch;
 
+import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
+import java.util.function.Function;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
@@ -10,6 +12,7 @@ import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.support.service.ServiceSupport;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import dev.sorabatch.aws.AwsBeans;
 import dev.sorabatch.aws.AwsClients;
@@ -27,8 +30,10 @@ import dev.sorabatch.lifecycle.RunSettings;
 import dev.sorabatch.lifecycle.StartupChecks;
 import dev.sorabatch.manifest.Finalizer;
 import dev.sorabatch.manifest.GalleryLinks;
+import dev.sorabatch.manifest.GallerySettings;
 import dev.sorabatch.manifest.ManifestSettings;
 import dev.sorabatch.manifest.ManifestWriter;
+import dev.sorabatch.output.BucketOutputStore;
 import dev.sorabatch.output.OutputSettings;
 import dev.sorabatch.output.OutputStore;
 import dev.sorabatch.poll.PollPacer;
@@ -86,6 +91,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         WorkerSettings workerSettings = WorkerSettings.from(s);
         BudgetSettings budgetSettings = BudgetSettings.from(s);
         ItemPrices prices = ItemPrices.from(s);
+        GallerySettings gallerySettings = GallerySettings.from(s);
 
         // ---- the output, the working folder and the store must be usable before any work is taken in
         if (outputSettings.folder() != null) {
@@ -103,6 +109,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         if (outputSettings.folder() == null) {
             StartupChecks.writableOutput("sora.output", output);
         }
+        Function<String, GalleryLinks> galleryLinks = gallerySettings.links(gallerySigner(camel, awsSettings, output),
+                clock);
         VideoProvider provider = providerChoice.provider(camel);
         ProviderGate gate = new ProviderGate(clock);
         RunControl run = new RunControl(camel, store, gate, runSettings.once());
@@ -139,7 +147,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("fetchWorker", new FetchWorker(work, provider, output, fetchSettings, retry.free(),
                 new ClipQa(prices, ClipCheck.DEFAULT)));
         registry.bind("finalizer", new Finalizer(work, new ManifestWriter(store.batches(), output, manifestSettings,
-                budget, batch -> GalleryLinks.relative()), output, retry.free()));
+                budget, galleryLinks), output, retry.free()));
         registry.bind("progressReporter", new ProgressReporter(store, budget));
     }
 
@@ -172,6 +180,18 @@ public class PipelineConfiguration implements CamelConfiguration {
             camel.getRegistry().bind("simulator", server);
             return new OpenAiVideoProvider(camel, OpenAiSettings.simulator(server.baseUrl(), simulatorKey, modelMap));
         }
+    }
+
+    /** Pre-signed links to the output bucket, signed as the gallery is written; null for folder output. */
+    private static GallerySettings.Signer gallerySigner(CamelContext camel, AwsClients aws, OutputStore output)
+            throws Exception {
+        if (!(output instanceof BucketOutputStore bucket)) {
+            return null;
+        }
+        S3Presigner presigner = aws.presigner();
+        camel.addService(closing(presigner::close));
+        return (batch, path, validFor) -> URI.create(presigner.presignGetObject(r -> r.signatureDuration(validFor)
+                .getObjectRequest(g -> g.bucket(bucket.bucket()).key(bucket.objectKey(batch, path)))).url().toString());
     }
 
     /** Lets the CamelContext close a resource when it stops. */

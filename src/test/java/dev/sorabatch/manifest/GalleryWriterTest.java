@@ -130,6 +130,19 @@ class GalleryWriterTest {
     }
 
     @Test
+    void aFlagAsThePipelineWritesItShowsItsCodeAndItsSentence() throws IOException {
+        ObjectNode item = item("a", "stored");
+        item.putObject("qa").put("passed", false).putArray("flags").addObject().put("code", "audio_missing")
+                .put("message", "the model promises sound; the file has no sound track <b>");
+
+        Document page = Jsoup.parse(write(manifest(item), GalleryLinks.relative()));
+
+        assertThat(page.selectFirst("#i0 .flag").text()).isEqualTo("audio_missing");
+        assertThat(page.selectFirst("#i0 .flag").attr("title"))
+                .isEqualTo("the model promises sound; the file has no sound track <b>");
+    }
+
+    @Test
     void linksThatWouldLeaveTheBatchFolderAreWithheld() throws IOException {
         Path manifest = manifest(item("a", "stored").put("video", "../other-batch/videos/a.mp4"),
                 item("b", "stored").put("video", "videos/b.mp4").put("thumbnail", "/etc/passwd"),
