@@ -24,6 +24,7 @@ import dev.sorabatch.fetch.FetchSettings;
 import dev.sorabatch.fetch.FetchWorker;
 import dev.sorabatch.ingest.BatchIngestor;
 import dev.sorabatch.ingest.InputSettings;
+import dev.sorabatch.lifecycle.ProgressBars;
 import dev.sorabatch.lifecycle.ProgressReporter;
 import dev.sorabatch.lifecycle.RunControl;
 import dev.sorabatch.lifecycle.RunSettings;
@@ -148,7 +149,12 @@ public class PipelineConfiguration implements CamelConfiguration {
                 new ClipQa(prices, ClipCheck.DEFAULT)));
         registry.bind("finalizer", new Finalizer(work, new ManifestWriter(store.batches(), output, manifestSettings,
                 budget, galleryLinks), output, retry.free()));
-        registry.bind("progressReporter", new ProgressReporter(store, budget));
+        ProgressBars bars = ProgressBars.wanted(runSettings.once(), runSettings.progressBar())
+                ? ProgressBars.onTerminal(store, budget) : null;
+        if (bars != null) {
+            camel.addService(closing(bars::close));
+        }
+        registry.bind("progressReporter", new ProgressReporter(store, budget, bars));
     }
 
     /**

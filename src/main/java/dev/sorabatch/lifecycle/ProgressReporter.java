@@ -12,20 +12,36 @@ import dev.sorabatch.store.BatchCounts;
 import dev.sorabatch.store.ItemState;
 import dev.sorabatch.store.JobStore;
 
-/** One line per unfinished batch at a steady interval: done/total, failures, in flight, ETA (or, while its file is read, the items so far). */
+/**
+ * One line per unfinished batch at a steady interval: done/total, failures, in flight, ETA, spend (or, while its
+ * file is read, the items so far); or, in once mode on a terminal, live {@link ProgressBars} instead.
+ */
 public class ProgressReporter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
 
     private final JobStore store;
     private final Budget budget;
+    private final ProgressBars bars;
 
-    public ProgressReporter(JobStore store, Budget budget) {
+    /** @param bars drawn instead of the lines; null for the lines */
+    public ProgressReporter(JobStore store, Budget budget, ProgressBars bars) {
         this.store = store;
         this.budget = budget;
+        this.bars = bars;
+    }
+
+    /** Redraws the bars, if there are any (often: they are live). */
+    public void draw() throws SQLException {
+        if (bars != null) {
+            bars.draw();
+        }
     }
 
     public void report() throws SQLException {
+        if (bars != null) {
+            return;
+        }
         long now = store.now();
         for (Batch batch : store.batches().unfinished()) {
             if (batch.ingesting()) {
