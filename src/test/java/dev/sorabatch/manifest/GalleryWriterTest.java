@@ -130,6 +130,17 @@ class GalleryWriterTest {
     }
 
     @Test
+    void theHeaderShowsSpendAgainstTheBudgetAndWhatADryRunPlans() throws IOException {
+        Path manifest = temp.resolve("spend.json");
+        Files.writeString(manifest, "{\"batch_id\":\"b\",\"spend\":{\"spent_usd\":1.2,\"planned_usd\":10.0,"
+                + "\"budget_per_batch_usd\":1.2},\"items\":[]}");
+
+        Document page = Jsoup.parse(write(manifest, GalleryLinks.relative()));
+
+        assertThat(page.select("dl.stats div").eachText()).contains("budget $1.20 of $1.20", "planned spend $10.00");
+    }
+
+    @Test
     void aFlagAsThePipelineWritesItShowsItsCodeAndItsSentence() throws IOException {
         ObjectNode item = item("a", "stored");
         item.putObject("qa").put("passed", false).putArray("flags").addObject().put("code", "audio_missing")
