@@ -1,6 +1,7 @@
 package dev.sorabatch.budget;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,6 +91,6 @@ public final class Budget {
 
     /** Cents, rounded half up: {@code 0.40}. */
     public static String usd(BigDecimal amount) {
-        return amount.setScale(2, java.math.RoundingMode.HALF_UP).toPlainString();
+        return amount.setScale(2, RoundingMode.HALF_UP).toPlainString();
     }
 }

@@ -50,7 +50,7 @@ public class ProgressReporter {
             }
             BatchCounts c = store.batches().counts(batch.id());
             int done = c.terminal();
-            int notStored = done - c.get(ItemState.STORED);
+            int notStored = done - c.get(ItemState.STORED) - c.get(ItemState.PLANNED);
             LOG.info("Batch {}: {}/{} done ({} not stored), {} at the provider, {} waiting, ETA {}, spend ${}{}",
                     batch.name(), done, c.total(), notStored, c.inFlight(), c.get(ItemState.PENDING), eta(batch, c, now),
                     Budget.usd(budget.spent(batch.id())), budget.settings().perBatch() == null ? ""

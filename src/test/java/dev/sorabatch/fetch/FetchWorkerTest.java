@@ -13,14 +13,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.sorabatch.budget.Budgets;
-import dev.sorabatch.qa.ClipCheck;
 import dev.sorabatch.ManualClock;
 import dev.sorabatch.SimulatedProvider;
 import dev.sorabatch.StoreFixture;
+import dev.sorabatch.budget.Budgets;
 import dev.sorabatch.output.FolderOutputStore;
 import dev.sorabatch.provider.VideoJob;
 import dev.sorabatch.provider.VideoRequest;
+import dev.sorabatch.qa.ClipCheck;
 import dev.sorabatch.simulator.Asset;
 import dev.sorabatch.simulator.SimulatorSettings;
 import dev.sorabatch.store.Batch;

@@ -15,9 +15,9 @@ import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.sorabatch.budget.Budgets;
 import dev.sorabatch.ManualClock;
 import dev.sorabatch.StoreFixture;
+import dev.sorabatch.budget.Budgets;
 import dev.sorabatch.output.FolderOutputStore;
 import dev.sorabatch.store.Batch;
 import dev.sorabatch.store.IngestTransaction;

@@ -11,10 +11,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.sorabatch.budget.Budgets;
 import dev.sorabatch.ManualClock;
 import dev.sorabatch.SimulatedProvider;
 import dev.sorabatch.StoreFixture;
+import dev.sorabatch.budget.Budgets;
 import dev.sorabatch.poll.PollPacer;
 import dev.sorabatch.poll.PollSettings;
 import dev.sorabatch.reference.InputReferences;
