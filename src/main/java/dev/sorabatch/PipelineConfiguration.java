@@ -1,7 +1,9 @@
 package dev.sorabatch;
 
+import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
+import java.util.function.Function;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -12,21 +14,30 @@ import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.support.service.ServiceSupport;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import dev.sorabatch.api.HttpSettings;
 import dev.sorabatch.aws.AwsBeans;
 import dev.sorabatch.aws.AwsClients;
+import dev.sorabatch.budget.Budget;
+import dev.sorabatch.budget.BudgetSettings;
+import dev.sorabatch.budget.ItemPrices;
+import dev.sorabatch.fetch.ClipQa;
 import dev.sorabatch.fetch.FetchSettings;
 import dev.sorabatch.fetch.FetchWorker;
 import dev.sorabatch.ingest.BatchIngestor;
 import dev.sorabatch.ingest.InputSettings;
+import dev.sorabatch.lifecycle.ProgressBars;
 import dev.sorabatch.lifecycle.ProgressReporter;
 import dev.sorabatch.lifecycle.RunControl;
 import dev.sorabatch.lifecycle.RunSettings;
 import dev.sorabatch.lifecycle.StartupChecks;
 import dev.sorabatch.manifest.Finalizer;
+import dev.sorabatch.manifest.GalleryLinks;
+import dev.sorabatch.manifest.GallerySettings;
 import dev.sorabatch.manifest.ManifestSettings;
 import dev.sorabatch.manifest.ManifestWriter;
+import dev.sorabatch.output.BucketOutputStore;
 import dev.sorabatch.output.OutputSettings;
 import dev.sorabatch.output.OutputStore;
 import dev.sorabatch.poll.PollPacer;
@@ -43,6 +54,8 @@ import dev.sorabatch.simulator.SimulatorServer;
 import dev.sorabatch.simulator.SimulatorSettings;
 import dev.sorabatch.store.JobStore;
 import dev.sorabatch.store.StoreSettings;
+import dev.sorabatch.qa.ClipCheck;
+import dev.sorabatch.submit.DryRunPlanner;
 import dev.sorabatch.submit.Reconciler;
 import dev.sorabatch.submit.SubmitSettings;
 import dev.sorabatch.submit.SubmitWorker;
@@ -82,6 +95,9 @@ public class PipelineConfiguration implements CamelConfiguration {
         SubmitSettings submitSettings = SubmitSettings.from(s);
         WorkerSettings workerSettings = WorkerSettings.from(s);
         HttpSettings httpSettings = HttpSettings.from(s);
+        BudgetSettings budgetSettings = BudgetSettings.from(s);
+        ItemPrices prices = ItemPrices.from(s);
+        GallerySettings gallerySettings = GallerySettings.from(s);
 
         // ---- the output, the working folder and the store must be usable before any work is taken in
         if (outputSettings.folder() != null) {
@@ -99,6 +115,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         if (outputSettings.folder() == null) {
             StartupChecks.writableOutput("sora.output", output);
         }
+        Function<String, GalleryLinks> galleryLinks = gallerySettings.links(gallerySigner(camel, awsSettings, output),
+                clock);
         VideoProvider provider = providerChoice.provider(camel);
         ProviderGate gate = new ProviderGate(clock);
         RunControl run = new RunControl(camel, store, gate, runSettings.once());
@@ -106,7 +124,7 @@ public class PipelineConfiguration implements CamelConfiguration {
             @Override
             public void notify(CamelEvent event) {
                 if (event.getType() == CamelEvent.Type.CamelContextStarted) {
-                    run.started(provider);
+                    run.started(budgetSettings.dryRun() ? null : provider);
                 }
             }
         });
@@ -126,15 +144,23 @@ public class PipelineConfiguration implements CamelConfiguration {
         PollPacer pacer = new PollPacer(clock, pollSettings);
         registry.bind("pauseOnRefusedCredentials", new PausePolicy(gate));
         registry.bind("everyTick", PausePolicy.never());
+        Budget budget = new Budget(store, prices, budgetSettings);
+        registry.bind("budget", budget);
         SubmitWorker submitWorker = new SubmitWorker(work, provider, submitSettings, retry.create(), pacer,
-                new InputReferences(aws::s3, references.policy()));
-        registry.bind("submitWorker", submitWorker);
+                new InputReferences(aws::s3, references.policy()), budget);
+        registry.bind("submitWorker", budgetSettings.dryRun() ? new DryRunPlanner(work) : submitWorker);
         registry.bind("reconciler", new Reconciler(work, provider, submitSettings, retry.free(), pacer));
         registry.bind("pollWorker", new PollWorker(work, provider, pacer, retry.free()));
-        registry.bind("fetchWorker", new FetchWorker(work, provider, output, fetchSettings, retry.free()));
-        registry.bind("finalizer", new Finalizer(work, new ManifestWriter(store.batches(), output, manifestSettings),
-                output, retry.free()));
-        registry.bind("progressReporter", new ProgressReporter(store));
+        registry.bind("fetchWorker", new FetchWorker(work, provider, output, fetchSettings, retry.free(),
+                new ClipQa(prices, ClipCheck.DEFAULT)));
+        registry.bind("finalizer", new Finalizer(work, new ManifestWriter(store.batches(), output, manifestSettings,
+                budget, galleryLinks), output, retry.free()));
+        ProgressBars bars = ProgressBars.wanted(runSettings.once(), runSettings.progressBar())
+                ? ProgressBars.onTerminal(store, budget) : null;
+        if (bars != null) {
+            camel.addService(closing(bars::close));
+        }
+        registry.bind("progressReporter", new ProgressReporter(store, budget, bars));
 
         // ---- the operator surface (sora.http.*): health, metrics, the batch API
         OperatorSurface.assemble(camel, httpSettings, meterRegistry, new OperatorSurface.Checked(store, provider, gate,
@@ -170,6 +196,18 @@ public class PipelineConfiguration implements CamelConfiguration {
             camel.getRegistry().bind("simulator", server);
             return new OpenAiVideoProvider(camel, OpenAiSettings.simulator(server.baseUrl(), simulatorKey, modelMap));
         }
+    }
+
+    /** Pre-signed links to the output bucket, signed as the gallery is written; null for folder output. */
+    private static GallerySettings.Signer gallerySigner(CamelContext camel, AwsClients aws, OutputStore output)
+            throws Exception {
+        if (!(output instanceof BucketOutputStore bucket)) {
+            return null;
+        }
+        S3Presigner presigner = aws.presigner();
+        camel.addService(closing(presigner::close));
+        return (batch, path, validFor) -> URI.create(presigner.presignGetObject(r -> r.signatureDuration(validFor)
+                .getObjectRequest(g -> g.bucket(bucket.bucket()).key(bucket.objectKey(batch, path)))).url().toString());
     }
 
     /** Lets the CamelContext close a resource when it stops. */

@@ -83,10 +83,12 @@ class BucketPipelineTest {
                 .until(() -> keys("videos", "generated/ordering/").contains("generated/ordering/manifest.json"));
         Set<String> present = keys("videos", "generated/ordering/");
         JsonNode manifest = Pipeline.JSON.readTree(get("videos", "generated/ordering/manifest.json"));
-        assertThat(present).contains("generated/ordering/manifest.csv");
+        assertThat(present).contains("generated/ordering/manifest.csv", "generated/ordering/index.html");
+        String gallery = new String(get("videos", "generated/ordering/index.html"), StandardCharsets.UTF_8);
         for (JsonNode item : manifest.path("items")) {
             assertThat(present).contains("generated/ordering/" + item.path("video").asText(),
                     "generated/ordering/" + item.path("thumbnail").asText());
+            assertThat(gallery).as("the gallery links to the video beside it").contains("src=\"./" + item.path("video").asText());
         }
     }
 

@@ -29,7 +29,9 @@ class DemoIT {
 
         assertThat(demo.waitFor(3, TimeUnit.MINUTES)).isTrue();
         assertThat(demo.exitValue()).as(Files.readString(log)).isZero();
-        assertThat(Files.readString(log)).contains("manifest: " + dir.resolve("data/outbox/prompts/manifest.json"));
+        assertThat(Files.readString(log)).contains("manifest: " + dir.resolve("data/outbox/prompts/manifest.json"))
+                .contains("gallery: " + dir.resolve("data/outbox/prompts/index.html"));
+        assertThat(dir.resolve("data/outbox/prompts/index.html")).exists();
         List<Path> videos;
         try (Stream<Path> files = Files.list(dir.resolve("data/outbox/prompts/videos"))) {
             videos = files.toList();

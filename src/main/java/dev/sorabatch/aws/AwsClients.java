@@ -8,6 +8,8 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
@@ -39,6 +41,18 @@ public record AwsClients(String region, String s3Endpoint, String sqsEndpoint, b
                 // SDK 2.30+ adds CRC checksums to every upload; several S3-compatible servers refuse them
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        if (!s3Endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(s3Endpoint));
+        }
+        return builder.build();
+    }
+
+    /** Signs GET links to objects (the review gallery's, for a private bucket); close it when done. */
+    public S3Presigner presigner() {
+        S3Presigner.Builder builder = S3Presigner.builder()
+                .region(Region.of(region))
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
         if (!s3Endpoint.isBlank()) {
             builder.endpointOverride(URI.create(s3Endpoint));
         }

@@ -15,6 +15,9 @@ import dev.sorabatch.output.StoredObject;
 import dev.sorabatch.provider.ProviderException;
 import dev.sorabatch.provider.Variant;
 import dev.sorabatch.provider.VideoProvider;
+import dev.sorabatch.qa.Mp4Probe;
+import dev.sorabatch.qa.ProbingInputStream;
+import dev.sorabatch.store.ClipReport;
 import dev.sorabatch.store.Item;
 import dev.sorabatch.store.ItemState;
 import dev.sorabatch.store.JobStore;
@@ -44,17 +47,22 @@ public class FetchWorker implements Worker<Item> {
     private final OutputStore output;
     private final FetchSettings settings;
     private final Backoff backoff;
+    private final ClipQa qa;
     private final Map<Long, String> batchNames = new ConcurrentHashMap<>();
 
-    /** @param backoff of free calls */
+    /**
+     * @param backoff of free calls
+     * @param qa      checks each video as it streams to the output
+     */
     public FetchWorker(WorkContext work, VideoProvider provider, OutputStore output, FetchSettings settings,
-                       Backoff backoff) {
+                       Backoff backoff, ClipQa qa) {
         this.work = work;
         this.store = work.store();
         this.provider = provider;
         this.output = output;
         this.settings = settings;
         this.backoff = backoff;
+        this.qa = qa;
     }
 
     @Override
@@ -72,10 +80,21 @@ public class FetchWorker implements Worker<Item> {
         String batch = batchNames.computeIfAbsent(item.batchId(), this::batchName);
         String jobId = item.providerJobId();
         try {
-            StoredObject video = provider.download(jobId, Variant.VIDEO, content ->
-                    output.write(batch, "videos/" + item.itemKey() + ".mp4", content.body(), content.length(),
-                            Variant.VIDEO.contentType()));
+            ClipReport[] report = new ClipReport[1];
+            StoredObject video = provider.download(jobId, Variant.VIDEO, content -> {
+                // probed as it passes: the video is never held whole, nor read twice
+                try (ProbingInputStream body = Mp4Probe.tee(content.body())) {
+                    StoredObject stored = output.write(batch, "videos/" + item.itemKey() + ".mp4", body,
+                            content.length(), Variant.VIDEO.contentType());
+                    report[0] = qa.report(item, body.facts());
+                    return stored;
+                }
+            });
             String thumbnail = settings.thumbnails() ? fetchThumbnail(batch, item) : null;
+            store.items().recordQa(item.id(), report[0]);
+            if (report[0].flagged()) {
+                LOG.info("Output QA flagged {}/{} (kept): {}", batch, item.itemKey(), report[0].flagsJson());
+            }
             store.items().stored(item.id(), video.path(), thumbnail, video.bytes(), video.sha256());
         } catch (ProviderException e) {
             long next = nextTry(item, e.retryAfter());

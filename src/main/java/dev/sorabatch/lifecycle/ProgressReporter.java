@@ -6,23 +6,42 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sorabatch.budget.Budget;
 import dev.sorabatch.store.Batch;
 import dev.sorabatch.store.BatchCounts;
 import dev.sorabatch.store.ItemState;
 import dev.sorabatch.store.JobStore;
 
-/** One line per unfinished batch at a steady interval: done/total, failures, in flight, ETA (or, while its file is read, the items so far). */
+/**
+ * One line per unfinished batch at a steady interval: done/total, failures, in flight, ETA, spend (or, while its
+ * file is read, the items so far); or, in once mode on a terminal, live {@link ProgressBars} instead.
+ */
 public class ProgressReporter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
 
     private final JobStore store;
+    private final Budget budget;
+    private final ProgressBars bars;
 
-    public ProgressReporter(JobStore store) {
+    /** @param bars drawn instead of the lines; null for the lines */
+    public ProgressReporter(JobStore store, Budget budget, ProgressBars bars) {
         this.store = store;
+        this.budget = budget;
+        this.bars = bars;
+    }
+
+    /** Redraws the bars, if there are any (often: they are live). */
+    public void draw() throws SQLException {
+        if (bars != null) {
+            bars.draw();
+        }
     }
 
     public void report() throws SQLException {
+        if (bars != null) {
+            return;
+        }
         long now = store.now();
         for (Batch batch : store.batches().unfinished()) {
             if (batch.ingesting()) {
@@ -31,9 +50,11 @@ public class ProgressReporter {
             }
             BatchCounts c = store.batches().counts(batch.id());
             int done = c.terminal();
-            int notStored = done - c.get(ItemState.STORED);
-            LOG.info("Batch {}: {}/{} done ({} not stored), {} at the provider, {} waiting, ETA {}", batch.name(), done,
-                    c.total(), notStored, c.inFlight(), c.get(ItemState.PENDING), eta(batch, c, now));
+            int notStored = done - c.get(ItemState.STORED) - c.get(ItemState.PLANNED);
+            LOG.info("Batch {}: {}/{} done ({} not stored), {} at the provider, {} waiting, ETA {}, spend ${}{}",
+                    batch.name(), done, c.total(), notStored, c.inFlight(), c.get(ItemState.PENDING), eta(batch, c, now),
+                    Budget.usd(budget.spent(batch.id())), budget.settings().perBatch() == null ? ""
+                            : " of $" + Budget.usd(budget.settings().perBatch()));
         }
     }
 

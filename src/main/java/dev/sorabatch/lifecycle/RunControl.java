@@ -56,10 +56,16 @@ public class RunControl implements InputEvents {
         return EXIT.get();
     }
 
-    /** Checks the credentials before any work: a refused key ends the run with exit code 1. */
+    /**
+     * Checks the credentials before any work: a refused key ends the run with exit code 1.
+     *
+     * @param provider null in a dry run, which makes no provider call at all
+     */
     public void started(VideoProvider provider) {
         try {
-            provider.verifyAccess();
+            if (provider != null) {
+                provider.verifyAccess();
+            }
         } catch (ProviderException e) {
             if (e.kind() == ProviderException.Kind.AUTH) {
                 LOG.error("The provider refused the credentials: {} (check OPENAI_API_KEY / sora.openai.api-key)",
@@ -75,6 +81,9 @@ public class RunControl implements InputEvents {
                 .orElse("");
         LOG.info(once ? "Running once: taking what is in the source now, then exiting{}" : "Watching the source{}",
                 since);
+        if (provider == null) {
+            LOG.info("Dry run: every item is validated and priced, and nothing is sent to the provider");
+        }
     }
 
     public boolean once() {
@@ -107,7 +116,7 @@ public class RunControl implements InputEvents {
                 continue;
             }
             BatchCounts counts = store.batches().counts(b.id());
-            allStored &= counts.get(ItemState.STORED) == counts.total();
+            allStored &= counts.get(ItemState.STORED) + counts.get(ItemState.PLANNED) == counts.total();
         }
         LOG.info("Once mode: {} batch(es) finalized, {} without a manifest, {} file(s) set aside; exiting",
                 batches.size() - noManifest, noManifest, filesSetAside.get());

@@ -59,10 +59,11 @@ public class Finalizer implements Worker<Batch> {
         }
         batches.finalized(batch.id());
         BatchCounts c = batches.counts(batch.id());
-        LOG.info("Batch {} finished: {} stored, {} failed, {} rejected, {} expired, {} uncertain of {}; manifest: {}",
-                batch.name(), c.get(ItemState.STORED), c.get(ItemState.FAILED), c.get(ItemState.REJECTED),
-                c.get(ItemState.EXPIRED), c.get(ItemState.UNCERTAIN), c.total(),
-                output.location(batch.name(), "manifest.json"));
+        LOG.info("Batch {} finished: {} stored, {} failed, {} rejected, {} expired, {} uncertain, {} planned, {} over "
+                + "budget of {}; manifest: {}; gallery: {}", batch.name(), c.get(ItemState.STORED), c.get(ItemState.FAILED),
+                c.get(ItemState.REJECTED), c.get(ItemState.EXPIRED), c.get(ItemState.UNCERTAIN),
+                c.get(ItemState.PLANNED), c.get(ItemState.SKIPPED_BUDGET), c.total(),
+                output.location(batch.name(), "manifest.json"), output.location(batch.name(), GalleryWriter.FILE_NAME));
     }
 
     private void failed(Batch batch, String reason) throws SQLException {

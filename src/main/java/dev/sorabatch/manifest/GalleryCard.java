@@ -60,7 +60,12 @@ final class GalleryCard {
         out.write("</h2><p><span class=\"badge\">" + html(text(item, "status")) + "</span>");
         JsonNode qa = item.path("qa");
         for (JsonNode flag : qa.path("flags")) {
-            out.write("<span class=\"flag\">" + html(flag.isValueNode() ? flag.asText() : flag.toString()) + "</span>");
+            // the pipeline writes {"code", "message"}: the code on the badge, the sentence when pointed at
+            String message = flag.isObject() ? text(flag, "message") : null;
+            String code = flag.isObject() && text(flag, "code") != null ? text(flag, "code")
+                    : flag.isValueNode() ? flag.asText() : flag.toString();
+            out.write("<span class=\"flag\"" + (message == null ? "" : " title=\"" + attribute(message) + "\"") + ">"
+                    + html(code) + "</span>");
         }
         out.write("</p>");
         if (text(item, "prompt") != null) {

@@ -193,6 +193,16 @@ public final class GalleryWriter {
         if (cost != null) {
             stat(out, "estimated spend", GalleryFormat.usd(cost));
         }
+        JsonNode spend = b.path("spend");
+        BigDecimal spent = number(spend, "spent_usd");
+        BigDecimal cap = number(spend, "budget_per_batch_usd");
+        if (spent != null && cap != null) {
+            stat(out, "budget", GalleryFormat.usd(spent) + " of " + GalleryFormat.usd(cap));
+        }
+        BigDecimal planned = number(spend, "planned_usd");
+        if (planned != null && planned.signum() > 0) {
+            stat(out, "planned spend", GalleryFormat.usd(planned));
+        }
         Instant started = instant(b, "started_at");
         Instant finished = instant(b, "finished_at");
         if (started != null) {

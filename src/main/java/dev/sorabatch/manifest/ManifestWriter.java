@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +14,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -19,22 +23,25 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
+import dev.sorabatch.budget.Budget;
 import dev.sorabatch.output.OutputStore;
 import dev.sorabatch.store.Batch;
 import dev.sorabatch.store.BatchCounts;
+import dev.sorabatch.store.ClipReport;
 import dev.sorabatch.store.Item;
 import dev.sorabatch.store.ItemState;
 import dev.sorabatch.store.Batches;
 
 /**
- * Writes {@code manifest.csv} then {@code manifest.json} (last, so consumers can trigger on it) for a batch,
- * streaming the items from the store: a 100,000-item batch is never held in memory.
+ * Writes {@code manifest.csv}, then {@code index.html} (the review gallery) and {@code manifest.json} (last, so
+ * consumers can trigger on it) for a batch, streaming the items from the store: a 100,000-item batch is never held
+ * in memory.
  */
 public class ManifestWriter {
 
     static final List<String> CSV_COLUMNS = List.of("id", "row", "take", "status", "prompt", "model", "seconds", "size",
             "provider_job_id", "video", "thumbnail", "bytes", "sha256", "attempts", "submitted_at", "completed_at",
-            "stored_at", "error_code", "error_message", "metadata");
+            "stored_at", "error_code", "error_message", "metadata", "cost_usd", "qa_flags");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -42,12 +49,22 @@ public class ManifestWriter {
     private final OutputStore output;
     private final CostEstimate cost;
     private final Path tempDir;
+    private final Budget budget;
+    private final GalleryWriter gallery = new GalleryWriter();
+    private final Function<String, GalleryLinks> links;
 
-    public ManifestWriter(Batches store, OutputStore output, ManifestSettings settings) {
+    /**
+     * @param budget prices each item from the catalogue and tells the batch's spend against its budgets
+     * @param links  how the gallery of a batch (by its folder name) links to its files
+     */
+    public ManifestWriter(Batches store, OutputStore output, ManifestSettings settings, Budget budget,
+                          Function<String, GalleryLinks> links) {
         this.store = store;
         this.output = output;
         this.cost = settings.cost();
         this.tempDir = settings.tempDir();
+        this.budget = budget;
+        this.links = links;
     }
 
     public void write(Batch batch, long finishedAt) throws IOException, SQLException {
@@ -58,6 +75,7 @@ public class ManifestWriter {
             writeCsv(batch, csv);
             writeJson(batch, finishedAt, json);
             publish(batch, csv, "manifest.csv", "text/csv; charset=utf-8");
+            gallery.publish(json, links.apply(batch.name()), output, batch.name(), tempDir);
             publish(batch, json, "manifest.json", "application/json");
         } finally {
             Files.deleteIfExists(csv);
@@ -92,13 +110,19 @@ public class ManifestWriter {
                 g.writeNumberField(status(s), counts.get(s));
             }
             g.writeNumberField(status(ItemState.CANCELLED), counts.get(ItemState.CANCELLED));
+            // sora.dry-run, sora.budget.* and output QA
+            for (ItemState s : List.of(ItemState.PLANNED, ItemState.SKIPPED_BUDGET)) {
+                g.writeNumberField(status(s), counts.get(s));
+            }
+            g.writeNumberField("qa_failed", store.qaFailed(batch.id()));
             g.writeEndObject();
             g.writeNumberField("seconds_generated", seconds.values().stream().mapToLong(Long::longValue).sum());
             g.writeNumberField("estimated_cost_usd", cost.usd(seconds));
+            writeSpend(g, batch);
             g.writeArrayFieldStart("items");
-            store.forEachItem(batch.id(), item -> {
+            store.forEachItemWithQa(batch.id(), (item, qa) -> {
                 try {
-                    writeItem(g, item);
+                    writeItem(g, item, qa);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -110,7 +134,62 @@ public class ManifestWriter {
         }
     }
 
-    private static void writeItem(JsonGenerator g, Item item) throws IOException {
+    /**
+     * The batch's estimated spend against its budgets: what its creates were reserved at (list prices from the
+     * catalogue), what a dry run plans, the limits, and the day's spend over every batch.
+     */
+    private void writeSpend(JsonGenerator g, Batch batch) throws IOException, SQLException {
+        boolean[] unpriced = {false};
+        BigDecimal[] planned = {BigDecimal.ZERO};
+        store.forEachItem(batch.id(), item -> {
+            if (item.state() == ItemState.PLANNED) {
+                budget.prices().usd(item).ifPresentOrElse(p -> planned[0] = planned[0].add(p), () -> unpriced[0] = true);
+            }
+        });
+        g.writeObjectFieldStart("spend");
+        g.writeNumberField("spent_usd", cents(budget.spent(batch.id())));
+        g.writeNumberField("planned_usd", cents(planned[0]));
+        g.writeBooleanField("planned_unpriced_items", unpriced[0]);
+        writeUsd(g, "budget_per_batch_usd", budget.settings().perBatch());
+        writeUsd(g, "budget_per_day_usd", budget.settings().perDay());
+        g.writeNumberField("spent_today_usd", cents(budget.spentToday()));
+        g.writeEndObject();
+    }
+
+    private static void writeUsd(JsonGenerator g, String field, BigDecimal usd) throws IOException {
+        if (usd == null) {
+            g.writeNullField(field);
+        } else {
+            g.writeNumberField(field, cents(usd));
+        }
+    }
+
+    private static BigDecimal cents(BigDecimal usd) {
+        return usd.setScale(2, RoundingMode.HALF_UP);
+    }
+
+    private void writeQa(JsonGenerator g, ClipReport qa) throws IOException {
+        if (qa == null) {
+            g.writeNullField("qa");
+            return;
+        }
+        g.writeObjectFieldStart("qa");
+        g.writeBooleanField("passed", !qa.flagged());
+        g.writeFieldName("flags");
+        g.writeTree(JSON.readTree(qa.flagsJson()));
+        if (qa.durationMillis() == null) {
+            g.writeNullField("duration_s");
+        } else {
+            g.writeNumberField("duration_s", BigDecimal.valueOf(qa.durationMillis(), 3));
+        }
+        g.writeNumberField("width", qa.width());
+        g.writeNumberField("height", qa.height());
+        g.writeStringField("video_codec", qa.videoCodec());
+        g.writeStringField("audio_codec", qa.audioCodec());
+        g.writeEndObject();
+    }
+
+    private void writeItem(JsonGenerator g, Item item, ClipReport qa) throws IOException {
         g.writeStartObject();
         g.writeStringField("id", item.requestId());
         g.writeNumberField("row", item.row());
@@ -140,6 +219,13 @@ public class ManifestWriter {
         }
         g.writeFieldName("metadata");
         g.writeTree(JSON.readTree(item.metadataJson()));
+        Optional<BigDecimal> price = budget.prices().usd(item);
+        if (price.isPresent()) {
+            g.writeNumberField("cost_usd", price.get().setScale(2, RoundingMode.HALF_UP));
+        } else {
+            g.writeNullField("cost_usd");
+        }
+        writeQa(g, qa);
         g.writeEndObject();
     }
 
@@ -154,14 +240,16 @@ public class ManifestWriter {
     private void writeCsv(Batch batch, Path file) throws IOException, SQLException {
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
              CSVPrinter csv = new CSVPrinter(w, CSVFormat.RFC4180.builder().setHeader(CSV_COLUMNS.toArray(String[]::new)).get())) {
-            store.forEachItem(batch.id(), item -> {
+            store.forEachItemWithQa(batch.id(), (item, qa) -> {
                 try {
                     csv.printRecord(CsvCells.safe(List.of(item.requestId(), item.row(), item.take(),
                             status(item.state()), nz(item.prompt()), nz(item.model()), nz(item.seconds()), nz(item.size()),
                             nz(item.providerJobId()), nz(item.videoPath()), nz(item.thumbnailPath()), nz(item.bytes()),
                             nz(item.sha256()), item.attempts(), nz(iso(item.submittedAt())), nz(iso(item.completedAt())),
                             nz(iso(item.storedAt())), item.state() == ItemState.STORED ? "" : nz(item.errorCode()),
-                            item.state() == ItemState.STORED ? "" : nz(item.errorMessage()), item.metadataJson())));
+                            item.state() == ItemState.STORED ? "" : nz(item.errorMessage()), item.metadataJson(),
+                            budget.prices().usd(item).map(ManifestWriter::cents).map(Object::toString).orElse(""),
+                            qa == null ? "" : flagCodes(qa))));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -169,6 +257,13 @@ public class ManifestWriter {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    /** The flags' codes, space separated: {@code audio_missing size_mismatch}. */
+    private static String flagCodes(ClipReport qa) throws IOException {
+        List<String> codes = new java.util.ArrayList<>();
+        JSON.readTree(qa.flagsJson()).forEach(flag -> codes.add(flag.path("code").asText()));
+        return String.join(" ", codes);
     }
 
     static String status(ItemState state) {

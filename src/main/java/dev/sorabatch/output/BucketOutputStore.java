@@ -102,6 +102,15 @@ public class BucketOutputStore implements OutputStore {
         return "s3://" + bucket + "/" + key(batch, relativePath);
     }
 
+    public String bucket() {
+        return bucket;
+    }
+
+    /** The object key of a file of a batch: {@code <prefix>/<batch>/<relative path>}. */
+    public String objectKey(String batch, String relativePath) {
+        return key(batch, relativePath);
+    }
+
     /**
      * Writes an empty object {@value #CHECK_OBJECT} under the prefix, as every later write will be made: this proves
      * the endpoint is reachable, the bucket exists and the credentials may put objects in it (a HEAD of the bucket

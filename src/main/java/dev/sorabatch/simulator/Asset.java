@@ -72,9 +72,13 @@ public enum Asset {
         return contentType;
     }
 
-    /** What a download returns; {@code largeVideoBytes > 0} turns the video into a synthetic body of that size. */
-    Body body(long largeVideoBytes) {
-        return this == VIDEO && largeVideoBytes > 0 ? new Body(fixture, largeVideoBytes) : new Body(fixture, fixture.length);
+    /**
+     * What a download returns; {@code largeVideoBytes > 0} turns the video into a synthetic body of that size, and
+     * {@code video} (null for none) replaces the built-in clip.
+     */
+    Body body(long largeVideoBytes, byte[] video) {
+        byte[] head = this == VIDEO && video != null ? video : fixture;
+        return this == VIDEO && largeVideoBytes > 0 ? new Body(head, largeVideoBytes) : new Body(head, head.length);
     }
 
     /** The first {@code length} bytes of the fixture followed by endless filler; never held in memory beyond both. */

@@ -107,7 +107,7 @@ public final class SimulatorServer implements AutoCloseable {
 
     /** Hex SHA-256 of the bytes a download of this variant returns under the current settings. */
     public String sha256(Asset asset) {
-        return asset.body(settings.largeVideoBytes()).sha256();
+        return asset.body(settings.largeVideoBytes(), settings.video()).sha256();
     }
 
     @Override
@@ -315,7 +315,7 @@ public final class SimulatorServer implements AutoCloseable {
         if (job.expired(now, settings.contentExpiry())) {
             throw ApiException.notFound("video_expired", "The content of video '" + id + "' has expired.");
         }
-        Asset.Body body = asset.body(settings.largeVideoBytes());
+        Asset.Body body = asset.body(settings.largeVideoBytes(), settings.video());
         stats.countDownload(asset.wire());
         exchange.getResponseHeaders().set("Content-Type", asset.contentType());
         exchange.sendResponseHeaders(200, body.length());

@@ -1,8 +1,12 @@
 package dev.sorabatch.simulator;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
 
+import dev.sorabatch.settings.SettingException;
 import dev.sorabatch.settings.Settings;
 
 /**
@@ -27,6 +31,7 @@ public final class SimulatorSettings {
     private volatile String blockedWord = "forbidden-word";
     private volatile Long pollAfterMillis;
     private volatile long largeVideoBytes;
+    private volatile byte[] video;
     private volatile String requiredApiKey;
     private volatile boolean echoKey;
     private volatile Random random = new Random(42);
@@ -55,6 +60,7 @@ public final class SimulatorSettings {
                 .failureShare(s.decimal("sora.simulator.failure-share", 0, 1))
                 .contentExpiry(s.duration("sora.simulator.content-expiry", 0))
                 .largeVideoBytes(s.wholeNumber("sora.simulator.video-bytes", 0))
+                .video(videoFile(s))
                 .blockedWord(blocked.isEmpty() ? null : blocked)
                 .pollAfterMillis(pollAfter.isEmpty() ? null : s.millis("sora.simulator.poll-after"))
                 .requiredApiKey(apiKey.isEmpty() ? null : apiKey)
@@ -150,6 +156,29 @@ public final class SimulatorSettings {
         }
         largeVideoBytes = bytes;
         return this;
+    }
+
+    /** An MP4 served as every job's video instead of the built-in clip (e.g. one without sound); null for the clip. */
+    public SimulatorSettings video(byte[] mp4) {
+        video = mp4;
+        return this;
+    }
+
+    public byte[] video() {
+        return video;
+    }
+
+    /** {@code sora.simulator.video-file}: read once, here; empty for the built-in clip. */
+    private static byte[] videoFile(Settings s) {
+        String file = s.text("sora.simulator.video-file", "");
+        if (file.isBlank()) {
+            return null;
+        }
+        try {
+            return Files.readAllBytes(Path.of(file));
+        } catch (IOException | RuntimeException e) {
+            throw new SettingException("sora.simulator.video-file", "cannot be read: " + e.getMessage());
+        }
     }
 
     /** Key expected as {@code Authorization: Bearer <key>} or {@code api-key: <key>}; null accepts any request. */

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -182,16 +183,43 @@ public final class Batches {
 
     /** Streams a batch's items in manifest order without holding them all. */
     public void forEachItem(long batchId, Consumer<Item> consumer) throws SQLException {
+        stream(batchId, "select " + Jdbc.ITEM_COLUMNS + " from item where batch_id = ? order by row_no, take",
+                rs -> consumer.accept(Jdbc.readItem(rs)));
+    }
+
+    /** {@link #forEachItem} with what the probe of each stored video found; null for an item never probed. */
+    public void forEachItemWithQa(long batchId, BiConsumer<Item, ClipReport> consumer) throws SQLException {
+        stream(batchId, "select " + Jdbc.ITEM_COLUMNS + ", q.item_id as qa_item, q.duration_ms, q.width, q.height, "
+                + "q.video_codec, q.audio_codec, q.flags from item left join item_qa q on q.item_id = item.id "
+                + "where batch_id = ? order by row_no, take", rs -> {
+                    Item item = Jdbc.readItem(rs);
+                    rs.getLong("qa_item");
+                    consumer.accept(item, rs.wasNull() ? null : new ClipReport(item.id(),
+                            Jdbc.longOrNull(rs, "duration_ms"), rs.getInt("width"), rs.getInt("height"),
+                            rs.getString("video_codec"), rs.getString("audio_codec"), rs.getString("flags")));
+                });
+    }
+
+    /** Stored videos of the batch whose probe flagged something. */
+    public int qaFailed(long batchId) throws SQLException {
+        return jdbc.queryInt("select count(*) from item_qa q join item i on i.id = q.item_id where i.batch_id = ? "
+                + "and q.flags <> '[]'", batchId);
+    }
+
+    private interface RowReader {
+        void row(ResultSet rs) throws SQLException;
+    }
+
+    private void stream(long batchId, String sql, RowReader reader) throws SQLException {
         try (Connection c = jdbc.connection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
-            try (PreparedStatement ps = c.prepareStatement("select " + Jdbc.ITEM_COLUMNS
-                    + " from item where batch_id = ? order by row_no, take")) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setFetchSize(500);
                 ps.setLong(1, batchId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        consumer.accept(Jdbc.readItem(rs));
+                        reader.row(rs);
                     }
                 }
             } finally {

@@ -29,7 +29,11 @@ public enum ItemState {
     /** A create may have happened and could not be reconciled: needs a human. */
     UNCERTAIN,
     /** Taken back by the operator before it was sent; never sent. */
-    CANCELLED;
+    CANCELLED,
+    /** Dry run: validated and priced, never sent. */
+    PLANNED,
+    /** Its create would have passed a budget ({@code sora.budget.*}); never sent. */
+    SKIPPED_BUDGET;
 
     /** The allowed moves; a state without any but {@link #BY_OPERATOR} moves is terminal. */
     public static final Map<ItemState, Set<ItemState>> NEXT;
@@ -45,8 +49,9 @@ public enum ItemState {
         for (ItemState state : values()) {
             next.put(state, Collections.unmodifiableSet(EnumSet.noneOf(ItemState.class)));
         }
-        next.put(PENDING, Collections.unmodifiableSet(EnumSet.of(SUBMITTING)));
-        next.put(SUBMITTING, Collections.unmodifiableSet(EnumSet.of(SUBMITTED, PENDING, FAILED, UNCERTAIN)));
+        next.put(PENDING, Collections.unmodifiableSet(EnumSet.of(SUBMITTING, PLANNED)));
+        next.put(SUBMITTING, Collections.unmodifiableSet(EnumSet.of(SUBMITTED, PENDING, FAILED, UNCERTAIN,
+                SKIPPED_BUDGET)));
         next.put(SUBMITTED, Collections.unmodifiableSet(EnumSet.of(COMPLETED, FAILED)));
         next.put(COMPLETED, Collections.unmodifiableSet(EnumSet.of(STORED, EXPIRED, FAILED)));
         Map<ItemState, Set<ItemState>> operator = new EnumMap<>(ItemState.class);

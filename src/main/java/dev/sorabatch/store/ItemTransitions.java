@@ -34,8 +34,12 @@ public final class ItemTransitions {
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = id;
         all[args.length + 1] = move.from().name();
-        return jdbc.update("update item set state = '" + move.to() + "', " + set + " where id = ? and state = ?",
-                all) == 1;
+        boolean moved = jdbc.update("update item set state = '" + move.to() + "', " + set
+                + " where id = ? and state = ?", all) == 1;
+        if (moved && SpendLedger.RELEASING.contains(move)) {
+            jdbc.update(SpendLedger.RELEASE, id);
+        }
+        return moved;
     }
 
     /** A change within {@code state}. */
@@ -117,6 +121,25 @@ public final class ItemTransitions {
         }
         return move(id, move, "status_checks = status_checks + ?, error_code = ?, error_message = ?",
                 move.from() == ItemState.SUBMITTED ? 1 : 0, code, Jdbc.truncate(message));
+    }
+
+    /** SUBMITTING → SKIPPED_BUDGET: never sent, so the claim's attempt is given back. */
+    public boolean overBudget(long id, String message) throws SQLException {
+        return move(id, Move.OVER_BUDGET, "attempts = attempts - 1, error_code = 'budget_exceeded', error_message = ?",
+                Jdbc.truncate(message));
+    }
+
+    /** PENDING → PLANNED (dry run). */
+    public boolean planned(long id) throws SQLException {
+        return move(id, Move.PLANNED, "error_code = null, error_message = null");
+    }
+
+    /** What the probe of the item's stored video found (V7 {@code item_qa}); written before the item is STORED. */
+    public void recordQa(long id, ClipReport report) throws SQLException {
+        jdbc.update("delete from item_qa where item_id = ?", id); // a fetch tried again probes again
+        jdbc.update("insert into item_qa (item_id, duration_ms, width, height, video_codec, audio_codec, flags) "
+                + "values (?, ?, ?, ?, ?, ?, ?)", id, report.durationMillis(), report.width(),
+                report.height(), report.videoCodec(), report.audioCodec(), report.flagsJson());
     }
 
     /** Which of these provider job ids already belong to an item. */

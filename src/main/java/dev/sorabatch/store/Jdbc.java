@@ -90,6 +90,8 @@ public final class Jdbc {
                 ps.setLong(i + 1, l);
             } else if (a instanceof Integer n) {
                 ps.setInt(i + 1, n);
+            } else if (a instanceof java.math.BigDecimal d) {
+                ps.setBigDecimal(i + 1, d);
             } else {
                 ps.setString(i + 1, a.toString());
             }

@@ -18,6 +18,7 @@ public final class JobStore {
     private final Batches batches;
     private final BatchActions actions;
     private final Totals totals;
+    private final SpendLedger spend;
 
     public JobStore(DataSource dataSource, Clock clock) {
         this.jdbc = new Jdbc(dataSource, clock);
@@ -26,6 +27,7 @@ public final class JobStore {
         this.batches = new Batches(jdbc);
         this.actions = new BatchActions(jdbc, batches);
         this.totals = new Totals(jdbc);
+        this.spend = new SpendLedger(jdbc);
     }
 
     /** Brings the schema up to date ({@link Database#migrate}). */
@@ -62,6 +64,11 @@ public final class JobStore {
     /** Figures over the whole store, for metrics. */
     public Totals totals() {
         return totals;
+    }
+
+    /** What is reserved and spent against the budgets. */
+    public SpendLedger spend() {
+        return spend;
     }
 
     /** One row update outside the workers' transitions (tests that set up a state). */

@@ -32,7 +32,13 @@ public enum Move {
     RETRY_FAILED(ItemState.FAILED, ItemState.PENDING),
     RETRY_EXPIRED(ItemState.EXPIRED, ItemState.PENDING),
     /** The only way an UNCERTAIN item is ever sent again. */
-    RETRY_UNCERTAIN(ItemState.UNCERTAIN, ItemState.PENDING);
+    RETRY_UNCERTAIN(ItemState.UNCERTAIN, ItemState.PENDING),
+
+    // ---- dry runs and budgets
+    /** Dry run: the item is priced and left unsent. */
+    PLANNED(ItemState.PENDING, ItemState.PLANNED),
+    /** Its create would pass a budget: it is never sent. */
+    OVER_BUDGET(ItemState.SUBMITTING, ItemState.SKIPPED_BUDGET);
 
     private final ItemState from;
     private final ItemState to;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
 
+import dev.sorabatch.budget.Budget;
 import dev.sorabatch.provider.ProviderError;
 import dev.sorabatch.provider.ProviderException;
 import dev.sorabatch.provider.ReferenceImage;
@@ -36,10 +37,14 @@ public class SubmitWorker implements Worker<Item> {
     private final InputReferences references;
     private final CreateRateLimiter limiter;
     private final ConcurrencyCeiling ceiling;
+    private final Budget budget;
 
-    /** @param backoff of creates */
+    /**
+     * @param backoff of creates
+     * @param budget  reserves each create's price before it is sent; ends items that would pass a budget
+     */
     public SubmitWorker(WorkContext work, VideoProvider provider, SubmitSettings settings, Backoff backoff,
-                        CheckSchedule schedule, InputReferences references) {
+                        CheckSchedule schedule, InputReferences references, Budget budget) {
         this.work = work;
         this.store = work.store();
         this.provider = provider;
@@ -50,6 +55,7 @@ public class SubmitWorker implements Worker<Item> {
         this.limiter = new CreateRateLimiter(work.clock(), settings.requestsPerMinute(), settings.burst(),
                 settings.marginMillis());
         this.ceiling = new ConcurrencyCeiling(work.clock(), settings.maxInFlight());
+        this.budget = budget;
     }
 
     /** Claims as many pending items as free slots and rate permits allow right now. */
@@ -60,7 +66,8 @@ public class SubmitWorker implements Worker<Item> {
         if (wanted <= 0) {
             return List.of();
         }
-        List<Item> items = store.claims().forCreate(wanted, settings.createLeaseMillis(), work.settings().owner());
+        List<Item> items = budget.admit(
+                store.claims().forCreate(wanted, settings.createLeaseMillis(), work.settings().owner()));
         int granted = limiter.acquire(items.size());
         for (Item unsent : items.subList(granted, items.size())) {
             store.items().releaseUnsent(unsent.id(), work.now(), null, null);

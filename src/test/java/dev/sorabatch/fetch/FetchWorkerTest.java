@@ -16,9 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.sorabatch.ManualClock;
 import dev.sorabatch.SimulatedProvider;
 import dev.sorabatch.StoreFixture;
+import dev.sorabatch.budget.Budgets;
 import dev.sorabatch.output.FolderOutputStore;
 import dev.sorabatch.provider.VideoJob;
 import dev.sorabatch.provider.VideoRequest;
+import dev.sorabatch.qa.ClipCheck;
 import dev.sorabatch.simulator.Asset;
 import dev.sorabatch.simulator.SimulatorSettings;
 import dev.sorabatch.store.Batch;
@@ -47,7 +49,8 @@ class FetchWorkerTest {
         WorkContext work = WorkContext.of(fixture.store, new WorkerSettings(50, 30_000, "test"), new ProviderGate(clock),
                 clock);
         worker = new FetchWorker(work, simulator.provider, new FolderOutputStore(dir.resolve("out")),
-                new FetchSettings(true), new Backoff(100, 2, 0, 1000, 60_000, 5));
+                new FetchSettings(true), new Backoff(100, 2, 0, 1000, 60_000, 5),
+                new ClipQa(Budgets.builtInPrices(), ClipCheck.DEFAULT));
     }
 
     @AfterEach

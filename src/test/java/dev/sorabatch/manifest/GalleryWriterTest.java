@@ -130,6 +130,30 @@ class GalleryWriterTest {
     }
 
     @Test
+    void theHeaderShowsSpendAgainstTheBudgetAndWhatADryRunPlans() throws IOException {
+        Path manifest = temp.resolve("spend.json");
+        Files.writeString(manifest, "{\"batch_id\":\"b\",\"spend\":{\"spent_usd\":1.2,\"planned_usd\":10.0,"
+                + "\"budget_per_batch_usd\":1.2},\"items\":[]}");
+
+        Document page = Jsoup.parse(write(manifest, GalleryLinks.relative()));
+
+        assertThat(page.select("dl.stats div").eachText()).contains("budget $1.20 of $1.20", "planned spend $10.00");
+    }
+
+    @Test
+    void aFlagAsThePipelineWritesItShowsItsCodeAndItsSentence() throws IOException {
+        ObjectNode item = item("a", "stored");
+        item.putObject("qa").put("passed", false).putArray("flags").addObject().put("code", "audio_missing")
+                .put("message", "the model promises sound; the file has no sound track <b>");
+
+        Document page = Jsoup.parse(write(manifest(item), GalleryLinks.relative()));
+
+        assertThat(page.selectFirst("#i0 .flag").text()).isEqualTo("audio_missing");
+        assertThat(page.selectFirst("#i0 .flag").attr("title"))
+                .isEqualTo("the model promises sound; the file has no sound track <b>");
+    }
+
+    @Test
     void linksThatWouldLeaveTheBatchFolderAreWithheld() throws IOException {
         Path manifest = manifest(item("a", "stored").put("video", "../other-batch/videos/a.mp4"),
                 item("b", "stored").put("video", "videos/b.mp4").put("thumbnail", "/etc/passwd"),

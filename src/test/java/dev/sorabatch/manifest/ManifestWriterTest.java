@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.sorabatch.ManualClock;
 import dev.sorabatch.StoreFixture;
+import dev.sorabatch.budget.Budgets;
 import dev.sorabatch.output.FolderOutputStore;
 import dev.sorabatch.store.Batch;
 import dev.sorabatch.store.IngestTransaction;
@@ -55,7 +56,8 @@ class ManifestWriterTest {
             fixture.store.items().finish(claimed.get(1).id(), Move.CREATE_FAILED, "moderation_blocked", "blocked");
 
             new ManifestWriter(fixture.store.batches(), new FolderOutputStore(dir.resolve("out")),
-                    new ManifestSettings(new CostEstimate(Map.of("sora-2", "0.10")), dir.resolve("tmp")))
+                    new ManifestSettings(new CostEstimate(Map.of("sora-2", "0.10")), dir.resolve("tmp")),
+                    Budgets.unlimited(fixture.store), batchName -> GalleryLinks.relative())
                     .write(fixture.store.batches().get(batch.id()), clock.millis());
 
             JsonNode json = JSON.readTree(dir.resolve("out/shots/manifest.json").toFile());
@@ -64,7 +66,7 @@ class ManifestWriterTest {
             assertThat(json.path("source_sha256").asText()).isEqualTo("sha-of-shots");
             assertThat(json.path("counts").toString())
                     .isEqualTo("{\"total\":3,\"stored\":1,\"failed\":1,\"rejected\":1,\"expired\":0,\"uncertain\":0,"
-                            + "\"cancelled\":0}");
+                            + "\"cancelled\":0,\"planned\":0,\"skipped_budget\":0,\"qa_failed\":0}");
             assertThat(json.path("revision").asInt()).isEqualTo(1);
             assertThat(json.path("seconds_generated").asLong()).isEqualTo(8);
             assertThat(json.path("estimated_cost_usd").decimalValue()).isEqualByComparingTo("0.80");

@@ -61,7 +61,7 @@ class SimulatorServerTest {
     @Test
     void multipartCreateProgressesToCompletedAndServesTheFixture() throws Exception {
         server.settings().generationTime(Duration.ofMillis(800), Duration.ofMillis(800)).pollAfterMillis(1500L);
-        byte[] image = Asset.THUMBNAIL.body(0).head();
+        byte[] image = Asset.THUMBNAIL.body(0, null).head();
 
         JsonNode created = json(200, createMultipart("café at dawn ☕", "8", image));
         assertEquals("queued", created.get("status").asText());
@@ -299,7 +299,7 @@ class SimulatorServerTest {
         assertEquals(200, response.statusCode());
         assertEquals(size, response.headers().firstValueAsLong("Content-Length").orElseThrow());
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        byte[] fixture = Asset.VIDEO.body(0).head();
+        byte[] fixture = Asset.VIDEO.body(0, null).head();
         byte[] start = new byte[fixture.length];
         long total;
         try (InputStream body = new DigestInputStream(response.body(), digest)) {

@@ -59,15 +59,16 @@ class ItemTransitionsTest {
     @Test
     void theTableIsTheDesignsStateMachine() {
         assertThat(ItemState.NEXT.get(ItemState.PENDING)).containsExactlyInAnyOrder(ItemState.SUBMITTING,
-                ItemState.CANCELLED);
+                ItemState.CANCELLED, ItemState.PLANNED);
         assertThat(ItemState.NEXT.get(ItemState.SUBMITTING)).containsExactlyInAnyOrder(ItemState.SUBMITTED,
-                ItemState.PENDING, ItemState.FAILED, ItemState.UNCERTAIN);
+                ItemState.PENDING, ItemState.FAILED, ItemState.UNCERTAIN, ItemState.SKIPPED_BUDGET);
         assertThat(ItemState.NEXT.get(ItemState.SUBMITTED)).containsExactlyInAnyOrder(ItemState.COMPLETED,
                 ItemState.FAILED);
         assertThat(ItemState.NEXT.get(ItemState.COMPLETED)).containsExactlyInAnyOrder(ItemState.STORED,
                 ItemState.EXPIRED, ItemState.FAILED);
         assertThat(ItemState.TERMINAL).containsExactlyInAnyOrder(ItemState.REJECTED, ItemState.STORED,
-                ItemState.FAILED, ItemState.EXPIRED, ItemState.UNCERTAIN, ItemState.CANCELLED);
+                ItemState.FAILED, ItemState.EXPIRED, ItemState.UNCERTAIN, ItemState.CANCELLED,
+                ItemState.PLANNED, ItemState.SKIPPED_BUDGET);
         // an operator's moves (cancel, retry), which no worker makes, leave the ended states ended
         assertThat(ItemState.BY_OPERATOR).containsOnlyKeys(ItemState.PENDING, ItemState.FAILED, ItemState.EXPIRED,
                 ItemState.UNCERTAIN);

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.sorabatch.ManualClock;
 import dev.sorabatch.SimulatedProvider;
 import dev.sorabatch.StoreFixture;
+import dev.sorabatch.budget.Budgets;
 import dev.sorabatch.poll.PollPacer;
 import dev.sorabatch.poll.PollSettings;
 import dev.sorabatch.reference.InputReferences;
@@ -49,7 +50,7 @@ class SubmitWorkerTest {
         SubmitSettings settings = new SubmitSettings(600, 600, 0, 5, 60_000, 200, 600_000, 3);
         worker = new SubmitWorker(work, simulator.provider, settings, new Backoff(100, 2, 0, 1000, 60_000, 5),
                 new PollPacer(clock, new PollSettings(100, 30_000, 10_000)),
-                new InputReferences(() -> null, ReferencePolicy.DEFAULT));
+                new InputReferences(() -> null, ReferencePolicy.DEFAULT), Budgets.unlimited(fixture.store));
     }
 
     @AfterEach
