@@ -65,7 +65,7 @@ public class Reconciler {
         long earliest = due.stream().mapToLong(this::attemptedAt).min().orElseThrow() - windowMillis;
         List<VideoJob> jobs;
         try {
-            jobs = provider.listSince(Instant.ofEpochMilli(earliest));
+            jobs = provider.list(Instant.ofEpochMilli(earliest));
         } catch (ProviderException e) {
             for (Item item : due) {
                 unresolved(item, "could not list the provider's jobs: " + e.getMessage());

@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sorabatch.catalog.Frame;
 import dev.sorabatch.poll.PollPacer;
 import dev.sorabatch.provider.ProviderError;
 import dev.sorabatch.provider.ProviderException;
@@ -96,7 +97,7 @@ public class SubmitWorker {
     public void submit(Item item) throws SQLException {
         long now = store.now();
         try {
-            VideoJob job = provider.submit(request(item));
+            VideoJob job = provider.submit(request(item), item.itemKey());
             if (!store.markSubmitted(item.id(), job.id(), pacer.firstCheck(item, job))) {
                 // the job id is already held (reconciliation adopted it): let reconciliation settle this item
                 store.reschedule(item.id(), ItemState.SUBMITTING, now, "submit_conflict",
@@ -132,7 +133,7 @@ public class SubmitWorker {
                         item.itemKey(), e.getMessage());
                 store.reschedule(item.id(), ItemState.SUBMITTING, now + reconcileAfterMillis, code, e.getMessage());
             }
-            case REJECTED, NOT_FOUND -> store.finish(item.id(), ItemState.SUBMITTING, ItemState.FAILED, code,
+            case REJECTED, NOT_FOUND, QUOTA_EXHAUSTED -> store.finish(item.id(), ItemState.SUBMITTING, ItemState.FAILED, code,
                     e.error() == null ? e.getMessage() : e.error().message());
             case AUTH -> {
                 store.releaseUnsent(item.id(), now, code, e.getMessage());
@@ -178,8 +179,9 @@ public class SubmitWorker {
         if (remixOf != null) {
             remixOf = store.jobIdOfRequest(remixOf).orElse(remixOf);
         }
-        return new VideoRequest(item.prompt(), item.model(), item.seconds(), item.size(), remixOf,
-                image(item.inputReference()));
+        // every model this pipeline sends to today (OpenAI's) makes sound; the frame is the validated size
+        return new VideoRequest(item.prompt(), item.model(), item.seconds(), Frame.ofSize(item.size()).orElseThrow(),
+                true, image(item.inputReference()), remixOf);
     }
 
     /** The first-frame image, read now: nothing is sent if it cannot be, and the reason is kept. */
