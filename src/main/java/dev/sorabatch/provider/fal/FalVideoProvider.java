@@ -13,10 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Message;
 
-import dev.sorabatch.catalog.Audio;
 import dev.sorabatch.catalog.ModelCatalog;
-import dev.sorabatch.catalog.ModelSpec;
-import dev.sorabatch.catalog.Wire;
 import dev.sorabatch.provider.Capability;
 import dev.sorabatch.provider.JobRef;
 import dev.sorabatch.provider.JobStatus;
@@ -78,19 +75,8 @@ public class FalVideoProvider implements VideoProvider {
     /** The key is not sent: fal deduplicates on nothing. */
     @Override
     public VideoJob submit(VideoRequest request, String idempotencyKey) throws ProviderException {
-        ModelSpec model = Adapters.model(catalog, NAME, request.model());
-        Wire.Values wire = model.wire(request.seconds(), request.frame().size());
-        ObjectNode input = JSON.createObjectNode().put("prompt", request.prompt());
-        if (wire.aspectRatio() != null) {
-            input.put("aspect_ratio", wire.aspectRatio());
-        }
-        if (wire.resolution() != null) {
-            input.put("resolution", wire.resolution());
-        }
-        input.set("duration", wire.seconds());
-        if (model.audio() == Audio.OPTIONAL) {
-            input.put("generate_audio", request.audio());
-        }
+        ObjectNode input = Adapters.veoStyleInput(JSON.createObjectNode(),
+                Adapters.model(catalog, NAME, request.model()), request);
         if (request.image() != null) {
             input.put("image_url", Adapters.dataUri(request.image(), MAX_DATA_URI, NAME));
         }
@@ -155,13 +141,8 @@ public class FalVideoProvider implements VideoProvider {
     /** {@code PUT cancel_url}; a request already completed (400 ALREADY_COMPLETED) or gone is left alone. */
     @Override
     public void cancel(JobRef job) throws ProviderException {
-        try {
-            http.callUrl("PUT", url(job, "cancel_url"), null, response -> null);
-        } catch (ProviderException e) {
-            if (e.kind() != Kind.REJECTED && e.kind() != Kind.NOT_FOUND) {
-                throw e;
-            }
-        }
+        String url = url(job, "cancel_url");
+        Adapters.unless(() -> http.callUrl("PUT", url, null, response -> null), Kind.REJECTED, Kind.NOT_FOUND);
     }
 
     /**
@@ -171,14 +152,8 @@ public class FalVideoProvider implements VideoProvider {
     @Override
     public void verifyAccess() throws ProviderException {
         String[] model = catalog.defaultModel(NAME).id().split("/");
-        try {
-            http.call("GET", "/" + model[0] + "/" + model[1] + "/requests/" + new UUID(0, 0) + "/status", null, null,
-                    HttpCall::json);
-        } catch (ProviderException e) {
-            if (e.kind() != Kind.NOT_FOUND) {
-                throw e;
-            }
-        }
+        Adapters.unless(() -> http.call("GET", "/" + model[0] + "/" + model[1] + "/requests/" + new UUID(0, 0)
+                + "/status", null, null, HttpCall::json), Kind.NOT_FOUND);
     }
 
     private static String url(JobRef job, String field) throws ProviderException {

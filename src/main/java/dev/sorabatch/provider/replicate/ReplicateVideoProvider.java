@@ -18,11 +18,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Message;
 
-import dev.sorabatch.catalog.Audio;
 import dev.sorabatch.catalog.Frame;
 import dev.sorabatch.catalog.ModelCatalog;
-import dev.sorabatch.catalog.ModelSpec;
-import dev.sorabatch.catalog.Wire;
 import dev.sorabatch.provider.Capability;
 import dev.sorabatch.provider.JobRef;
 import dev.sorabatch.provider.JobStatus;
@@ -91,20 +88,9 @@ public class ReplicateVideoProvider implements VideoProvider {
     /** The key is not sent: Replicate deduplicates on nothing; a lost create is found by {@link #list}. */
     @Override
     public VideoJob submit(VideoRequest request, String idempotencyKey) throws ProviderException {
-        ModelSpec model = Adapters.model(catalog, NAME, request.model());
-        Wire.Values wire = model.wire(request.seconds(), request.frame().size());
         ObjectNode body = JSON.createObjectNode();
-        ObjectNode input = body.putObject("input").put("prompt", request.prompt());
-        if (wire.aspectRatio() != null) {
-            input.put("aspect_ratio", wire.aspectRatio());
-        }
-        if (wire.resolution() != null) {
-            input.put("resolution", wire.resolution());
-        }
-        input.set("duration", wire.seconds());
-        if (model.audio() == Audio.OPTIONAL) {
-            input.put("generate_audio", request.audio());
-        }
+        ObjectNode input = Adapters.veoStyleInput(body.putObject("input"),
+                Adapters.model(catalog, NAME, request.model()), request);
         if (request.image() != null) {
             input.put("image", Adapters.dataUri(request.image(), MAX_DATA_URI, NAME)); // google/veo-3.1's start frame
         }
@@ -174,13 +160,8 @@ public class ReplicateVideoProvider implements VideoProvider {
     /** {@code POST /v1/predictions/{id}/cancel}; a prediction already gone is left alone. */
     @Override
     public void cancel(JobRef job) throws ProviderException {
-        try {
-            http.call("POST", "/v1/predictions/" + encode(job.id()) + "/cancel", null, null, HttpCall::json);
-        } catch (ProviderException e) {
-            if (e.kind() != Kind.NOT_FOUND) {
-                throw e;
-            }
-        }
+        Adapters.unless(() -> http.call("POST", "/v1/predictions/" + encode(job.id()) + "/cancel", null, null,
+                HttpCall::json), Kind.NOT_FOUND);
     }
 
     /** {@code GET /v1/account}: authenticated, and creates nothing. */

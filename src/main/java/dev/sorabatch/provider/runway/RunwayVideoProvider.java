@@ -118,13 +118,8 @@ public class RunwayVideoProvider implements VideoProvider {
     /** {@code DELETE /v1/tasks/{id}}: cancels a task that has not finished. A task already gone is left alone. */
     @Override
     public void cancel(JobRef job) throws ProviderException {
-        try {
-            http.call("DELETE", "/v1/tasks/" + encode(job.id()), null, null, response -> null);
-        } catch (ProviderException e) {
-            if (e.kind() != Kind.NOT_FOUND) {
-                throw e;
-            }
-        }
+        Adapters.unless(() -> http.call("DELETE", "/v1/tasks/" + encode(job.id()), null, null, response -> null),
+                Kind.NOT_FOUND);
     }
 
     /** {@code GET /v1/organization}: authenticated, and creates nothing. */
