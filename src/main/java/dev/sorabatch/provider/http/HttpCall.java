@@ -100,9 +100,9 @@ public final class HttpCall {
         if (endpoint == null) {
             synchronized (this) {
                 if (endpoint == null) {
-                    for (String scheme : new String[] {"http", "https"}) {
-                        camel.getComponent(scheme, HttpComponent.class).setAutomaticRetriesDisabled(true);
-                    }
+                    // the base URL's component sends every call, also to another host or scheme (HTTP_URI)
+                    String scheme = baseUrl.substring(0, baseUrl.indexOf(':'));
+                    camel.getComponent(scheme, HttpComponent.class).setAutomaticRetriesDisabled(true);
                     endpoint = camel.getEndpoint(baseUrl + "?throwExceptionOnFailure=false&disableStreamCache=true");
                 }
             }
