@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import dev.sorabatch.output.OutputStore;
 import dev.sorabatch.output.StoredObject;
 import dev.sorabatch.provider.ProviderException;
+import dev.sorabatch.provider.JobRef;
 import dev.sorabatch.provider.Variant;
 import dev.sorabatch.provider.VideoProvider;
 import dev.sorabatch.store.Item;
@@ -72,7 +73,7 @@ public class FetchWorker implements Worker<Item> {
         String batch = batchNames.computeIfAbsent(item.batchId(), this::batchName);
         String jobId = item.providerJobId();
         try {
-            StoredObject video = provider.download(jobId, Variant.VIDEO, content ->
+            StoredObject video = provider.download(JobRef.of(jobId), Variant.VIDEO, content ->
                     output.write(batch, "videos/" + item.itemKey() + ".mp4", content.body(), content.length(),
                             Variant.VIDEO.contentType()));
             String thumbnail = settings.thumbnails() ? fetchThumbnail(batch, item) : null;
@@ -97,7 +98,7 @@ public class FetchWorker implements Worker<Item> {
     /** A missing thumbnail does not cost the video. */
     private String fetchThumbnail(String batch, Item item) throws ProviderException, IOException {
         try {
-            return provider.download(item.providerJobId(), Variant.THUMBNAIL, content -> output.write(batch,
+            return provider.download(JobRef.of(item.providerJobId()), Variant.THUMBNAIL, content -> output.write(batch,
                     "thumbnails/" + item.itemKey() + "." + imageExtension(content.contentType()), content.body(),
                     content.length(), content.contentType())).path();
         } catch (ProviderException e) {

@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.util.List;
 
 import dev.sorabatch.provider.ProviderException;
+import dev.sorabatch.provider.JobRef;
 import dev.sorabatch.provider.VideoJob;
 import dev.sorabatch.provider.VideoProvider;
 import dev.sorabatch.store.Item;
@@ -41,7 +42,7 @@ public class PollWorker implements Worker<Item> {
     @Override
     public void work(Item item) throws SQLException {
         try {
-            VideoJob job = provider.status(item.providerJobId());
+            VideoJob job = provider.status(JobRef.of(item.providerJobId()));
             switch (job.status()) {
                 case QUEUED, IN_PROGRESS -> store.items().recordProgress(item.id(), job.progress(),
                         pacer.nextCheck(item, job));

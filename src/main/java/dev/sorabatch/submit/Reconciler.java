@@ -73,7 +73,7 @@ public class Reconciler implements Worker<Reconciler.Round> {
         long earliest = due.stream().mapToLong(Reconciler::attemptedAt).min().orElseThrow() - window;
         List<VideoJob> jobs;
         try {
-            jobs = provider.listSince(Instant.ofEpochMilli(earliest));
+            jobs = provider.list(Instant.ofEpochMilli(earliest));
         } catch (ProviderException e) {
             for (Item item : due) {
                 unresolved(item, "could not list the provider's jobs: " + e.getMessage());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
 
+import dev.sorabatch.catalog.Frame;
 import dev.sorabatch.provider.ProviderError;
 import dev.sorabatch.provider.ProviderException;
 import dev.sorabatch.provider.ReferenceImage;
@@ -72,7 +73,7 @@ public class SubmitWorker implements Worker<Item> {
     public void work(Item item) throws SQLException {
         long now = work.now();
         try {
-            VideoJob job = provider.submit(request(item));
+            VideoJob job = provider.submit(request(item), item.itemKey());
             if (!store.items().accepted(item.id(), job.id(), work.now(), schedule.firstCheck(item, job))) {
                 // the job id is already held (reconciliation adopted it): let reconciliation settle this item
                 store.items().reschedule(item.id(), ItemState.SUBMITTING, now, "submit_conflict",
@@ -112,8 +113,9 @@ public class SubmitWorker implements Worker<Item> {
         if (remixOf != null) {
             remixOf = store.items().jobIdOfRequest(remixOf).orElse(remixOf);
         }
-        return new VideoRequest(item.prompt(), item.model(), item.seconds(), item.size(), remixOf,
-                image(item.inputReference()));
+        // every model this pipeline sends to today (OpenAI's) makes sound; the frame is the validated size
+        return new VideoRequest(item.prompt(), item.model(), item.seconds(), Frame.ofSize(item.size()).orElseThrow(),
+                true, image(item.inputReference()), remixOf);
     }
 
     /** The first-frame image, read now: nothing is sent if it cannot be, and the reason is kept. */

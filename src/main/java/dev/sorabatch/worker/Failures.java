@@ -80,7 +80,7 @@ public final class Failures {
                         item.itemKey(), e.getMessage());
                 items.reschedule(item.id(), ItemState.SUBMITTING, reconcileAt, code, e.getMessage());
             }
-            case REJECTED, NOT_FOUND -> items.finish(item.id(), Move.CREATE_FAILED, code,
+            case REJECTED, NOT_FOUND, QUOTA_EXHAUSTED -> items.finish(item.id(), Move.CREATE_FAILED, code,
                     e.error() == null ? e.getMessage() : e.error().message());
             case AUTH -> {
                 items.releaseUnsent(item.id(), clock.millis(), code, e.getMessage());
