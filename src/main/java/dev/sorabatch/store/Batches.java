@@ -37,8 +37,9 @@ public final class Batches {
      * @param leaseMillis how long the batch counts as being ingested without a chunk committed; after that it is
      *                    taken for abandoned by a dead process and {@link #discardAbandonedIngests discarded}
      */
-    public IngestTransaction beginIngest(String source, String provider, long leaseMillis) throws SQLException {
-        return new IngestTransaction(jdbc, this, source, provider, leaseMillis);
+    public IngestTransaction beginIngest(String source, String provider, String defaultProvider, long leaseMillis)
+            throws SQLException {
+        return new IngestTransaction(jdbc, this, source, provider, defaultProvider, leaseMillis);
     }
 
     /** Deletes the batches a dead process left INGESTING (lease run out), with their rows; returns how many. */

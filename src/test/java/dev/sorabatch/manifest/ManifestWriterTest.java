@@ -37,7 +37,7 @@ class ManifestWriterTest {
         ManualClock clock = new ManualClock(1_764_000_000_000L);
         try (StoreFixture fixture = new StoreFixture(dir, clock)) {
             Batch batch;
-            try (IngestTransaction tx = fixture.store.batches().beginIngest("shots.csv", "simulator", 30_000)) {
+            try (IngestTransaction tx = fixture.store.batches().beginIngest("shots.csv", "simulator", "openai", 30_000)) {
                 tx.add(new NewItem(2, "city", "city", "city", 1, "A city at night", "sora-2", 8, "720x1280", null, null,
                         "{\"scene\":\"1\"}", null));
                 tx.add(new NewItem(3, "=cmd", "_cmd", "_cmd", 1, "-a formula", "sora-2", 4, "720x1280", null, null, "{}",
