@@ -66,8 +66,6 @@ public final class RequestValidator {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final int SHOWN_LENGTH = 100;
-    /** The store's provider column. */
-    private static final int PROVIDER_LENGTH = 50;
 
     private final ValidationRules rules;
     private final ReferenceResolver references;
@@ -169,8 +167,7 @@ public final class RequestValidator {
                     : prompt.substring(0, columns.of("prompt"));
             return List.of(new NewItem(row, requestId, itemKey, keepsKey ? key : null, 1, storedPrompt, model,
                     seconds == null ? 0 : seconds, size, remixOf, inputReference, metadataJson,
-                    String.join("; ", fields.problems), provider != null && provider.length() <= PROVIDER_LENGTH
-                            && providers.enabled().contains(provider) ? provider : null, null, null, null));
+                    String.join("; ", fields.problems)));
         }
         if (takes == 1) {
             return List.of(new NewItem(row, requestId, claim(key, row, requestId), key, 1, prompt, model, seconds, size,

@@ -4,6 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 import dev.sorabatch.catalog.ModelCatalog;
+import dev.sorabatch.provider.ProviderRegistry;
 
 /**
  * The providers a row may name in its {@code provider} field, and the catalogue their models are checked against.
@@ -15,7 +16,7 @@ import dev.sorabatch.catalog.ModelCatalog;
  */
 public record RowProviders(String defaultProvider, Set<String> enabled, ModelCatalog catalog) {
 
-    public static final String OPENAI = "openai";
+    public static final String OPENAI = ProviderRegistry.OPENAI;
 
     public RowProviders {
         Set<String> all = new LinkedHashSet<>();

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.sorabatch.ingest.InputEvents;
 import dev.sorabatch.provider.ProviderException;
-import dev.sorabatch.provider.VideoProvider;
+import dev.sorabatch.provider.ProviderRegistry;
 import dev.sorabatch.store.Batch;
 import dev.sorabatch.store.BatchCounts;
 import dev.sorabatch.store.ItemState;
@@ -56,18 +56,22 @@ public class RunControl implements InputEvents {
         return EXIT.get();
     }
 
-    /** Checks the credentials before any work: a refused key ends the run with exit code 1. */
-    public void started(VideoProvider provider) {
-        try {
-            provider.verifyAccess();
-        } catch (ProviderException e) {
-            if (e.kind() == ProviderException.Kind.AUTH) {
-                LOG.error("The provider refused the credentials: {} (check OPENAI_API_KEY / sora.openai.api-key)",
+    /** Checks every provider's credentials before any work: a refused key ends the run with exit code 1. */
+    public void started(ProviderRegistry providers) {
+        for (ProviderRegistry.Entry provider : providers.entries()) {
+            try {
+                provider.adapter().verifyAccess();
+            } catch (ProviderException e) {
+                if (e.kind() == ProviderException.Kind.AUTH) {
+                    String hint = provider.credentialsHint().isEmpty() ? "OPENAI_API_KEY / sora.openai.api-key"
+                            : provider.credentialsHint();
+                    LOG.error("{} refused the credentials: {} (check {})", provider.name(), e.getMessage(), hint);
+                    stop(EXIT_CANNOT_RUN);
+                    return;
+                }
+                LOG.warn("{} could not be reached yet ({}); the workers will keep trying", provider.name(),
                         e.getMessage());
-                stop(EXIT_CANNOT_RUN);
-                return;
             }
-            LOG.warn("The provider could not be reached yet ({}); the workers will keep trying", e.getMessage());
         }
         EXIT.set(EXIT_OK);
         String since = ProcessHandle.current().info().startInstant()

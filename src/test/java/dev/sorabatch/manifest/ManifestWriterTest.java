@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.sorabatch.ManualClock;
 import dev.sorabatch.StoreFixture;
 import dev.sorabatch.output.FolderOutputStore;
+import dev.sorabatch.catalog.ModelCatalog;
 import dev.sorabatch.store.Batch;
 import dev.sorabatch.store.IngestTransaction;
 import dev.sorabatch.store.Item;
@@ -55,7 +56,7 @@ class ManifestWriterTest {
             fixture.store.items().finish(claimed.get(1).id(), Move.CREATE_FAILED, "moderation_blocked", "blocked");
 
             new ManifestWriter(fixture.store.batches(), new FolderOutputStore(dir.resolve("out")),
-                    new ManifestSettings(new CostEstimate(Map.of("sora-2", "0.10")), dir.resolve("tmp")))
+                    new ManifestSettings(new CostEstimate(Map.of("sora-2", "0.10"), ModelCatalog.builtIn()), dir.resolve("tmp")))
                     .write(fixture.store.batches().get(batch.id()), clock.millis());
 
             JsonNode json = JSON.readTree(dir.resolve("out/shots/manifest.json").toFile());
