@@ -23,7 +23,7 @@ import dev.sorabatch.observe.DomainMeters;
 import dev.sorabatch.observe.HealthReport;
 import dev.sorabatch.observe.ProviderAccess;
 import dev.sorabatch.observe.ReadinessCheck;
-import dev.sorabatch.provider.VideoProvider;
+import dev.sorabatch.provider.ProviderRegistry;
 import dev.sorabatch.store.JobStore;
 import dev.sorabatch.submit.SubmitWorker;
 import dev.sorabatch.worker.ProviderGate;
@@ -37,7 +37,7 @@ final class OperatorSurface {
     private static final Logger LOG = LoggerFactory.getLogger(OperatorSurface.class);
 
     /** What the readiness checks look at. */
-    record Checked(JobStore store, VideoProvider provider, ProviderGate gate, ReadinessCheck.Probe input) {
+    record Checked(JobStore store, ProviderRegistry providers, ProviderGate gate, ReadinessCheck.Probe input) {
     }
 
     private OperatorSurface() {
@@ -61,12 +61,16 @@ final class OperatorSurface {
         health.setExposureLevel("full"); // every check with its state, not only the ones that are down
         long wait = http.healthTimeoutMillis();
         health.register(new ReadinessCheck("store", () -> checked.store().totals().ping(), wait));
-        health.register(new ReadinessCheck("provider", new ProviderAccess(checked.provider(), checked.gate(), clock),
-                wait));
+        // one check per provider a row may use: "provider" for the default one, "provider-<name>" for the others
+        for (ProviderRegistry.Entry p : checked.providers().entries()) {
+            String id = p.name().equals(checked.providers().defaultName()) ? "provider" : "provider-" + p.name();
+            health.register(new ReadinessCheck(id, new ProviderAccess(p.name(), p.adapter(), checked.gate(), clock),
+                    wait));
+        }
         health.register(new ReadinessCheck("input", checked.input(), wait));
 
         registry.bind("healthReport", new HealthReport(camel));
-        registry.bind("domainMeters", new DomainMeters(meters, checked.store(), cost, checked.provider().name(),
+        registry.bind("domainMeters", new DomainMeters(meters, checked.store(), cost, checked.providers().defaultName(),
                 submit::ceiling));
         registry.bind("batchApi", new BatchApi(new BatchOperations(checked.store(), cost), new ApiToken(http.token())));
 

@@ -25,9 +25,12 @@ import dev.sorabatch.budget.ItemPrices;
 import dev.sorabatch.fetch.ClipQa;
 import dev.sorabatch.fetch.FetchSettings;
 import dev.sorabatch.fetch.FetchWorker;
+import dev.sorabatch.fetch.PosterFrame;
+import dev.sorabatch.fetch.Posters;
 import dev.sorabatch.ingest.BatchIngestor;
 import dev.sorabatch.ingest.InputSettings;
 import dev.sorabatch.lifecycle.ProgressBars;
+import dev.sorabatch.ingest.RowProviders;
 import dev.sorabatch.lifecycle.ProgressReporter;
 import dev.sorabatch.lifecycle.RunControl;
 import dev.sorabatch.lifecycle.RunSettings;
@@ -43,15 +46,10 @@ import dev.sorabatch.output.OutputStore;
 import dev.sorabatch.poll.PollPacer;
 import dev.sorabatch.poll.PollSettings;
 import dev.sorabatch.poll.PollWorker;
-import dev.sorabatch.provider.VideoProvider;
-import dev.sorabatch.provider.openai.OpenAiSettings;
-import dev.sorabatch.provider.openai.OpenAiVideoProvider;
+import dev.sorabatch.provider.ProviderRegistry;
 import dev.sorabatch.reference.InputReferences;
 import dev.sorabatch.reference.ReferenceSettings;
-import dev.sorabatch.settings.SettingException;
 import dev.sorabatch.settings.Settings;
-import dev.sorabatch.simulator.SimulatorServer;
-import dev.sorabatch.simulator.SimulatorSettings;
 import dev.sorabatch.store.JobStore;
 import dev.sorabatch.store.StoreSettings;
 import dev.sorabatch.qa.ClipCheck;
@@ -84,19 +82,19 @@ public class PipelineConfiguration implements CamelConfiguration {
         RunSettings runSettings = RunSettings.from(s);
         StoreSettings storeSettings = StoreSettings.from(s);
         AwsClients awsSettings = AwsClients.from(s);
-        ProviderChoice providerChoice = ProviderChoice.from(s);
         ReferenceSettings references = ReferenceSettings.from(s);
         InputSettings input = InputSettings.from(s, references.policy());
         OutputSettings outputSettings = OutputSettings.from(s);
         FetchSettings fetchSettings = FetchSettings.from(s);
-        ManifestSettings manifestSettings = ManifestSettings.from(s);
         RetrySettings retry = RetrySettings.from(s);
         PollSettings pollSettings = PollSettings.from(s);
         SubmitSettings submitSettings = SubmitSettings.from(s);
+        ProviderSetup providerSetup = ProviderSetup.from(s, submitSettings.limits());
+        ManifestSettings manifestSettings = ManifestSettings.from(s, providerSetup.catalog());
         WorkerSettings workerSettings = WorkerSettings.from(s);
         HttpSettings httpSettings = HttpSettings.from(s);
         BudgetSettings budgetSettings = BudgetSettings.from(s);
-        ItemPrices prices = ItemPrices.from(s);
+        ItemPrices prices = new ItemPrices(providerSetup.catalog(), providerSetup.defaultName());
         GallerySettings gallerySettings = GallerySettings.from(s);
 
         // ---- the output, the working folder and the store must be usable before any work is taken in
@@ -117,14 +115,14 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
         Function<String, GalleryLinks> galleryLinks = gallerySettings.links(gallerySigner(camel, awsSettings, output),
                 clock);
-        VideoProvider provider = providerChoice.provider(camel);
-        ProviderGate gate = new ProviderGate(clock);
+        ProviderRegistry providers = providerSetup.registry(camel);
+        ProviderGate gate = new ProviderGate(clock, providerSetup.credentialsHints());
         RunControl run = new RunControl(camel, store, gate, runSettings.once());
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event.getType() == CamelEvent.Type.CamelContextStarted) {
-                    run.started(budgetSettings.dryRun() ? null : provider);
+                    run.started(budgetSettings.dryRun() ? null : providers);
                 }
             }
         });
@@ -133,26 +131,27 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("jobStore", store);
         registry.bind("runControl", run);
         BatchIngestor ingestor = new BatchIngestor(store, input.rules(),
-                store.itemColumns().capped("input_reference", references.maxLength()), input.limits(), provider.name(),
-                input.skipDuplicates(), workerSettings.leaseMillis());
+                store.itemColumns().capped("input_reference", references.maxLength()), input.limits(),
+                providerSetup.batchProvider(), new RowProviders(providerSetup.defaultName(), providerSetup.names(),
+                        providerSetup.catalog()), input.skipDuplicates(), workerSettings.leaseMillis());
         registry.bind("inputSource", input.source(ingestor, run, aws::s3, aws::sqs));
         input.scheduler(runSettings.once()).ifPresent(quartz -> registry.bind("inputSchedule", quartz));
         input.routeProperties(runSettings.once()).forEach(camel.getPropertiesComponent()::addOverrideProperty);
 
         PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        WorkContext work = WorkContext.of(store, workerSettings, gate, clock, new Meters(meterRegistry, provider.name()));
+        WorkContext work = WorkContext.of(store, workerSettings, gate, clock, new Meters(meterRegistry, providerSetup.defaultName()));
         PollPacer pacer = new PollPacer(clock, pollSettings);
         registry.bind("pauseOnRefusedCredentials", new PausePolicy(gate));
         registry.bind("everyTick", PausePolicy.never());
         Budget budget = new Budget(store, prices, budgetSettings);
         registry.bind("budget", budget);
-        SubmitWorker submitWorker = new SubmitWorker(work, provider, submitSettings, retry.create(), pacer,
+        SubmitWorker submitWorker = new SubmitWorker(work, providers, submitSettings, retry.create(), pacer,
                 new InputReferences(aws::s3, references.policy()), budget);
         registry.bind("submitWorker", budgetSettings.dryRun() ? new DryRunPlanner(work) : submitWorker);
-        registry.bind("reconciler", new Reconciler(work, provider, submitSettings, retry.free(), pacer));
-        registry.bind("pollWorker", new PollWorker(work, provider, pacer, retry.free()));
-        registry.bind("fetchWorker", new FetchWorker(work, provider, output, fetchSettings, retry.free(),
-                new ClipQa(prices, ClipCheck.DEFAULT)));
+        registry.bind("reconciler", new Reconciler(work, providers, submitSettings, retry.free(), pacer));
+        registry.bind("pollWorker", new PollWorker(work, providers, pacer, retry.free()));
+        registry.bind("fetchWorker", new FetchWorker(work, providers, output, fetchSettings, retry.free(),
+                new ClipQa(prices, ClipCheck.DEFAULT), new Posters(new PosterFrame(), outputSettings.tempDir())));
         registry.bind("finalizer", new Finalizer(work, new ManifestWriter(store.batches(), output, manifestSettings,
                 budget, galleryLinks), output, retry.free()));
         ProgressBars bars = ProgressBars.wanted(runSettings.once(), runSettings.progressBar())
@@ -163,39 +162,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("progressReporter", new ProgressReporter(store, budget, bars));
 
         // ---- the operator surface (sora.http.*): health, metrics, the batch API
-        OperatorSurface.assemble(camel, httpSettings, meterRegistry, new OperatorSurface.Checked(store, provider, gate,
+        OperatorSurface.assemble(camel, httpSettings, meterRegistry, new OperatorSurface.Checked(store, providers, gate,
                 () -> input.checkReachable(aws::s3, aws::sqs)), manifestSettings.cost(), submitWorker, clock);
-    }
-
-    /**
-     * {@code sora.provider}: the built-in simulator (started on loopback when the provider is made) or an
-     * OpenAI-compatible service; the simulator's settings are read only when it is the provider.
-     */
-    private record ProviderChoice(OpenAiSettings openai, SimulatorSettings simulator, int simulatorPort,
-                                  String simulatorKey, Map<String, String> modelMap) {
-
-        static ProviderChoice from(Settings s) {
-            String name = s.text("sora.provider");
-            return switch (name) {
-                case "simulator" -> {
-                    String key = s.text("sora.simulator.api-key", "");
-                    yield new ProviderChoice(null, SimulatorSettings.from(s), SimulatorSettings.port(s),
-                            key.isEmpty() ? "simulator" : key, s.map("sora.openai.model-map"));
-                }
-                case "openai" -> new ProviderChoice(OpenAiSettings.from(s), null, 0, null, null);
-                default -> throw new SettingException("sora.provider", "must be simulator or openai, got '" + name + "'");
-            };
-        }
-
-        VideoProvider provider(CamelContext camel) throws Exception {
-            if (openai != null) {
-                return new OpenAiVideoProvider(camel, openai);
-            }
-            SimulatorServer server = new SimulatorServer(simulatorPort, simulator).start();
-            camel.addService(closing(server::close));
-            camel.getRegistry().bind("simulator", server);
-            return new OpenAiVideoProvider(camel, OpenAiSettings.simulator(server.baseUrl(), simulatorKey, modelMap));
-        }
     }
 
     /** Pre-signed links to the output bucket, signed as the gallery is written; null for folder output. */
@@ -211,7 +179,7 @@ public class PipelineConfiguration implements CamelConfiguration {
     }
 
     /** Lets the CamelContext close a resource when it stops. */
-    private static ServiceSupport closing(Runnable close) {
+    static ServiceSupport closing(Runnable close) {
         return new ServiceSupport() {
             @Override
             protected void doStop() {

@@ -51,7 +51,7 @@ class HostileReferencesTest {
     @Test
     void aRequestThatCannotBeBuiltFailsItsItemWithoutACreate(@TempDir Path dir) throws Exception {
         try (Pipeline p = Pipeline.start(dir, Map.of())) {
-            try (IngestTransaction tx = p.store().batches().beginIngest("stored-earlier.csv", "simulator", 30_000)) {
+            try (IngestTransaction tx = p.store().batches().beginIngest("stored-earlier.csv", "simulator", "openai", 30_000)) {
                 tx.add(new NewItem(1, "old", "old", "old", 1, "A harbour at dusk", "sora-2", 4, "720x1280", null,
                         "data:;base64,AAAA", "{}", null));
                 tx.flush();

@@ -28,7 +28,7 @@ public final class StoreFixture implements AutoCloseable {
 
     /** An open batch of {@code items} pending items {@code <name>-1}…, prompt "A scene N of name", sora-2, 4 s. */
     public Batch batch(String name, int items) throws Exception {
-        try (IngestTransaction tx = store.batches().beginIngest(name + ".csv", "simulator", 30_000)) {
+        try (IngestTransaction tx = store.batches().beginIngest(name + ".csv", "simulator", "openai", 30_000)) {
             for (int i = 1; i <= items; i++) {
                 tx.add(new NewItem(i, name + "-" + i, name + "-" + i, name + "-" + i, 1, "A scene " + i + " of " + name,
                         "sora-2", 4, "720x1280", null, null, "{}", null));

@@ -170,7 +170,7 @@ public final class BatchOperations {
         }
         view.put("counts", counts);
         view.put("eta", b.ingesting() ? "unknown" : ProgressReporter.eta(b, c, store.now()));
-        view.put("estimated_cost_usd", cost.usd(store.batches().storedSeconds(b.id())));
+        view.put("estimated_cost_usd", cost.usd(store.batches().storedClips(b.id())));
         return view;
     }
 

@@ -1,16 +1,12 @@
 package dev.sorabatch.budget;
 
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.util.Optional;
 
 import dev.sorabatch.catalog.Audio;
-import dev.sorabatch.catalog.CatalogException;
 import dev.sorabatch.catalog.Frame;
 import dev.sorabatch.catalog.ModelCatalog;
 import dev.sorabatch.catalog.ModelSpec;
-import dev.sorabatch.settings.SettingException;
-import dev.sorabatch.settings.Settings;
 import dev.sorabatch.store.Item;
 
 /**
@@ -20,42 +16,40 @@ import dev.sorabatch.store.Item;
  */
 public final class ItemPrices {
 
-    /** The catalogue section of the one wire format the pipeline speaks today (the simulator speaks it too). */
-    static final String CATALOGUE_PROVIDER = "openai";
 
     private final ModelCatalog catalog;
-    private final String provider;
+    private final String defaultProvider;
 
-    public ItemPrices(ModelCatalog catalog, String provider) {
+    /** @param defaultProvider the catalogue section of items stored before rows named their provider */
+    public ItemPrices(ModelCatalog catalog, String defaultProvider) {
         this.catalog = catalog;
-        this.provider = provider;
-    }
-
-    /** @throws SettingException naming {@code sora.catalog.file} when it is not a usable catalogue */
-    public static ItemPrices from(Settings s) {
-        String file = s.text("sora.catalog.file", "");
-        try {
-            return new ItemPrices(file.isBlank() ? ModelCatalog.builtIn() : ModelCatalog.load(Path.of(file)),
-                    CATALOGUE_PROVIDER);
-        } catch (CatalogException e) {
-            throw new SettingException("sora.catalog.file", e.getMessage());
-        }
+        this.defaultProvider = defaultProvider;
     }
 
     /** The item's list price in USD, unrounded; empty when the catalogue has none for its model or frame. */
     public Optional<BigDecimal> usd(Item item) {
         return model(item).flatMap(m -> Frame.ofSize(item.size() == null ? m.defaultFrame().size() : item.size())
-                .flatMap(frame -> catalog.cost(provider, m.id(), seconds(item, m), frame.resolution(),
-                        m.audio().byDefault())));
+                .flatMap(frame -> catalog.cost(provider(item), m.id(), seconds(item, m), frame.resolution(),
+                        audio(item, m))));
     }
 
     /** Whether the item's video should have a sound track: its model makes sound unless told otherwise. */
     public boolean audioPromised(Item item) {
-        return model(item).map(m -> m.audio() != Audio.NONE && m.audio().byDefault()).orElse(false);
+        return model(item).map(m -> m.audio() != Audio.NONE && audio(item, m)).orElse(false);
     }
 
     private Optional<ModelSpec> model(Item item) {
+        String provider = provider(item);
         return item.model() == null ? Optional.of(catalog.defaultModel(provider)) : catalog.model(provider, item.model());
+    }
+
+    private String provider(Item item) {
+        return item.provider() == null ? defaultProvider : item.provider();
+    }
+
+    /** Sound as the row asked for it, else as the model makes it by default. */
+    private static boolean audio(Item item, ModelSpec model) {
+        return item.audio() != null ? item.audio() : model.audio().byDefault();
     }
 
     private static int seconds(Item item, ModelSpec model) {

@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import dev.sorabatch.api.BatchOperations;
+import dev.sorabatch.catalog.CatalogSettings;
 import dev.sorabatch.lifecycle.StartupChecks;
 import dev.sorabatch.manifest.ManifestSettings;
 import dev.sorabatch.settings.SettingException;
@@ -97,7 +98,7 @@ public final class Cli implements Callable<Integer> {
             overrides.forEach(properties::addOverrideProperty);
             Settings s = new Settings(properties::resolveProperty);
             StoreSettings storeSettings = StoreSettings.from(s);
-            ManifestSettings manifest = ManifestSettings.from(s);
+            ManifestSettings manifest = ManifestSettings.from(s, CatalogSettings.catalog(s));
             try (HikariDataSource dataSource = StartupChecks.openStore(storeSettings)) {
                 JobStore store = new JobStore(dataSource, Clock.systemUTC());
                 store.migrate();

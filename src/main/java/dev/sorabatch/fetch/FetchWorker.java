@@ -1,6 +1,7 @@
 package dev.sorabatch.fetch;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +13,10 @@ import org.slf4j.LoggerFactory;
 
 import dev.sorabatch.output.OutputStore;
 import dev.sorabatch.output.StoredObject;
+import dev.sorabatch.provider.Capability;
+import dev.sorabatch.provider.JobRef;
 import dev.sorabatch.provider.ProviderException;
+import dev.sorabatch.provider.ProviderRegistry;
 import dev.sorabatch.provider.Variant;
 import dev.sorabatch.provider.VideoProvider;
 import dev.sorabatch.qa.Mp4Probe;
@@ -43,22 +47,32 @@ public class FetchWorker implements Worker<Item> {
 
     private final WorkContext work;
     private final JobStore store;
-    private final VideoProvider provider;
+    private final ProviderRegistry providers;
     private final OutputStore output;
     private final FetchSettings settings;
     private final Backoff backoff;
     private final ClipQa qa;
+    private final Posters posters;
     private final Map<Long, String> batchNames = new ConcurrentHashMap<>();
+
+    /** A single provider. */
+    public FetchWorker(WorkContext work, VideoProvider provider, OutputStore output, FetchSettings settings,
+                       Backoff backoff, ClipQa qa) {
+        this(work, ProviderRegistry.single(provider, null), output, settings, backoff, qa,
+                new Posters(new PosterFrame(), Path.of(System.getProperty("java.io.tmpdir"))));
+    }
 
     /**
      * @param backoff of free calls
      * @param qa      checks each video as it streams to the output
+     * @param posters makes the poster of a video whose provider serves no thumbnail
      */
-    public FetchWorker(WorkContext work, VideoProvider provider, OutputStore output, FetchSettings settings,
-                       Backoff backoff, ClipQa qa) {
+    public FetchWorker(WorkContext work, ProviderRegistry providers, OutputStore output, FetchSettings settings,
+                       Backoff backoff, ClipQa qa, Posters posters) {
         this.work = work;
         this.store = work.store();
-        this.provider = provider;
+        this.providers = providers;
+        this.posters = posters;
         this.output = output;
         this.settings = settings;
         this.backoff = backoff;
@@ -78,19 +92,32 @@ public class FetchWorker implements Worker<Item> {
             return;
         }
         String batch = batchNames.computeIfAbsent(item.batchId(), this::batchName);
-        String jobId = item.providerJobId();
+        VideoProvider provider = providers.adapter(item.provider());
+        JobRef job = new JobRef(item.providerJobId(), item.providerJobHandle());
+        boolean poster = settings.thumbnails() && !provider.capabilities().contains(Capability.THUMBNAIL);
         try {
+            Posters.Copy copy = poster ? posters.copy(item.itemKey()) : null;
             ClipReport[] report = new ClipReport[1];
-            StoredObject video = provider.download(jobId, Variant.VIDEO, content -> {
-                // probed as it passes: the video is never held whole, nor read twice
-                try (ProbingInputStream body = Mp4Probe.tee(content.body())) {
-                    StoredObject stored = output.write(batch, "videos/" + item.itemKey() + ".mp4", body,
-                            content.length(), Variant.VIDEO.contentType());
-                    report[0] = qa.report(item, body.facts());
-                    return stored;
+            StoredObject video;
+            String thumbnail;
+            try {
+                video = provider.download(job, Variant.VIDEO, content -> {
+                    // probed as it passes: the video is never held whole, nor read twice
+                    try (ProbingInputStream body = Mp4Probe.tee(copy == null ? content.body()
+                            : copy.tee(content.body()))) {
+                        StoredObject stored = output.write(batch, "videos/" + item.itemKey() + ".mp4", body,
+                                content.length(), Variant.VIDEO.contentType());
+                        report[0] = qa.report(item, body.facts());
+                        return stored;
+                    }
+                });
+                thumbnail = copy != null ? posters.store(copy, output, batch, item.itemKey())
+                        : settings.thumbnails() ? fetchThumbnail(provider, job, batch, item) : null;
+            } finally {
+                if (copy != null) {
+                    copy.close();
                 }
-            });
-            String thumbnail = settings.thumbnails() ? fetchThumbnail(batch, item) : null;
+            }
             store.items().recordQa(item.id(), report[0]);
             if (report[0].flagged()) {
                 LOG.info("Output QA flagged {}/{} (kept): {}", batch, item.itemKey(), report[0].flagsJson());
@@ -114,9 +141,10 @@ public class FetchWorker implements Worker<Item> {
     }
 
     /** A missing thumbnail does not cost the video. */
-    private String fetchThumbnail(String batch, Item item) throws ProviderException, IOException {
+    private String fetchThumbnail(VideoProvider provider, JobRef job, String batch, Item item)
+            throws ProviderException, IOException {
         try {
-            return provider.download(item.providerJobId(), Variant.THUMBNAIL, content -> output.write(batch,
+            return provider.download(job, Variant.THUMBNAIL, content -> output.write(batch,
                     "thumbnails/" + item.itemKey() + "." + imageExtension(content.contentType()), content.body(),
                     content.length(), content.contentType())).path();
         } catch (ProviderException e) {

@@ -46,6 +46,7 @@ public class BatchIngestor {
     private final ColumnSizes columns;
     private final RequestReader reader;
     private final String providerName;
+    private final RowProviders providers;
     private final boolean skipDuplicates;
     private final long leaseMillis;
 
@@ -56,6 +57,16 @@ public class BatchIngestor {
      */
     public BatchIngestor(JobStore store, ValidationRules rules, ColumnSizes columns, ReadLimits limits,
                          String providerName, boolean skipDuplicates, long leaseMillis) {
+        this(store, rules, columns, limits, providerName, RowProviders.openAiOnly(), skipDuplicates, leaseMillis);
+    }
+
+    /**
+     * @param providerName recorded on each batch (the run's {@code sora.provider})
+     * @param providers    the providers rows may name, and the catalogue they are checked against
+     */
+    public BatchIngestor(JobStore store, ValidationRules rules, ColumnSizes columns, ReadLimits limits,
+                         String providerName, RowProviders providers, boolean skipDuplicates, long leaseMillis) {
+        this.providers = providers;
         this.store = store;
         this.rules = rules;
         this.columns = columns;
@@ -97,7 +108,7 @@ public class BatchIngestor {
             throws IOException, SQLException, BadFileException, InputChangedException {
         discardAbandoned();
         DigestInputStream hashing = new DigestInputStream(in, Hashing.sha256());
-        try (IngestTransaction tx = store.batches().beginIngest(source, providerName, leaseMillis)) {
+        try (IngestTransaction tx = store.batches().beginIngest(source, providerName, providers.defaultProvider(), leaseMillis)) {
             ReadResult read = read(fileName, hashing, new Rows(tx, references), tx);
             String sha = Hashing.hex(hashing.getMessageDigest());
             Optional<Batch> earlier = store.batches().bySha(sha);
@@ -199,7 +210,7 @@ public class BatchIngestor {
 
         Rows(IngestTransaction tx, ReferenceResolver references) {
             this.tx = tx;
-            this.validator = new RequestValidator(rules, references, columns, keys);
+            this.validator = new RequestValidator(rules, references, columns, keys, providers);
         }
 
         @Override

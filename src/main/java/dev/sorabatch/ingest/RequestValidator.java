@@ -10,11 +10,18 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import dev.sorabatch.catalog.CheckResult;
+import dev.sorabatch.catalog.Frame;
+import dev.sorabatch.catalog.ModelRequest;
+import dev.sorabatch.catalog.NormalisedRequest;
 import dev.sorabatch.store.ColumnSizes;
 import dev.sorabatch.reference.ReferenceResolver;
 import dev.sorabatch.store.NewItem;
@@ -49,7 +56,7 @@ public final class RequestValidator {
 
     /** Request fields with a meaning of their own; any other field is metadata. */
     static final List<String> FIELDS = List.of("id", "prompt", "style", "camera", "audio", "model", "seconds",
-            "size", "takes", "remix_of", "input_reference");
+            "size", "takes", "remix_of", "input_reference", "provider", "aspect_ratio", "resolution", "generate_audio");
     private static final List<String> PROMPT_ADDITIONS = List.of("style", "camera", "audio");
     private static final int MAX_KEY_LENGTH = 100;
     private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9.-]+");
@@ -64,16 +71,19 @@ public final class RequestValidator {
     private final ReferenceResolver references;
     private final ColumnSizes columns;
     private final KeyRegistry keys;
+    private final RowProviders providers;
     private final Set<String> models;
     private final Set<String> allSizes;
 
     /** A validator for one batch with no store limits, remembering every key it hands out. */
     public RequestValidator(ValidationRules rules) {
-        this(rules, ReferenceResolver.NONE, ColumnSizes.UNBOUNDED, new KeyRegistry());
+        this(rules, ReferenceResolver.NONE, ColumnSizes.UNBOUNDED, new KeyRegistry(), RowProviders.openAiOnly());
     }
 
-    public RequestValidator(ValidationRules rules, ReferenceResolver references, ColumnSizes columns, KeyRegistry keys) {
+    public RequestValidator(ValidationRules rules, ReferenceResolver references, ColumnSizes columns, KeyRegistry keys,
+                            RowProviders providers) {
         this.rules = rules;
+        this.providers = providers;
         this.references = references;
         this.columns = columns;
         this.keys = keys;
@@ -100,9 +110,12 @@ public final class RequestValidator {
         // a single-take row's key is its id: both must be free; the takes of a multi-take row are checked below
         String key = idFits ? idKey(requestId, fields, fields.peekWholeNumber("takes") == 1) : null;
         String prompt = composePrompt(fields);
-        String model = column(fields, "model", rules.defaultModel());
-        Integer seconds = fields.wholeNumber("seconds", rules.defaultSeconds());
-        String size = column(fields, "size", rules.defaultSize());
+        String provider = fields.text("provider", providers.defaultProvider());
+        // a catalogued provider's defaults come from its catalogue entry, once the row is checked against it
+        boolean catalogued = provider != null && providers.catalogued(provider);
+        String model = column(fields, "model", catalogued ? null : rules.defaultModel());
+        Integer seconds = fields.wholeNumber("seconds", catalogued ? null : rules.defaultSeconds());
+        String size = column(fields, "size", catalogued ? null : rules.defaultSize());
         Integer takes = fields.wholeNumber("takes", 1);
         String remixOf = column(fields, "remix_of", null);
         String inputReference = fields.text("input_reference", null);
@@ -121,9 +134,25 @@ public final class RequestValidator {
             metadataJson = "{}";
         }
 
-        checkModelAndSize(model, size, fields);
-        if (seconds != null && !rules.allowedSeconds().contains(seconds)) {
-            fields.reject("seconds must be one of " + list(rules.allowedSeconds()) + " (got " + fields.shown("seconds") + ")");
+        Target target = null;
+        if (provider != null && !providers.enabled().contains(provider)) {
+            fields.reject("provider " + abbreviate(provider) + " is not enabled: add it to sora.providers (with its key) "
+                    + "to send rows to it; enabled: " + list(new TreeSet<>(providers.enabled())));
+        } else if (catalogued) {
+            target = catalogueCheck(provider, model, seconds, size, prompt, remixOf != null, inputReference != null,
+                    fields);
+        } else if (provider != null) {
+            checkModelAndSize(model, size, fields);
+            if (seconds != null && !rules.allowedSeconds().contains(seconds)) {
+                fields.reject("seconds must be one of " + list(rules.allowedSeconds()) + " (got "
+                        + fields.shown("seconds") + ")");
+            }
+            target = openAiTarget(provider, model, size);
+        }
+        if (target != null) {
+            model = target.model();
+            seconds = target.seconds() != null ? target.seconds() : seconds;
+            size = target.size();
         }
         if (takes != null && (takes < 1 || takes > rules.maxTakes())) {
             fields.reject("takes must be between 1 and " + rules.maxTakes() + " (got " + fields.shown("takes") + ")");
@@ -142,7 +171,8 @@ public final class RequestValidator {
         }
         if (takes == 1) {
             return List.of(new NewItem(row, requestId, claim(key, row, requestId), key, 1, prompt, model, seconds, size,
-                    remixOf, inputReference, metadataJson, null));
+                    remixOf, inputReference, metadataJson, null, provider, target.audio(), target.aspectRatio(),
+                    target.resolution()));
         }
         // the bare id is claimed for multi-take rows too, so that a repeated id is reported as a duplicate
         keys.claimId(key, row, requestId);
@@ -151,7 +181,8 @@ public final class RequestValidator {
             String itemKey = takeKey(key, take);
             keys.claimKey(itemKey, row, requestId);
             drafts.add(new NewItem(row, requestId, itemKey, take == 1 ? key : null, take, prompt, model, seconds, size,
-                    remixOf, inputReference, metadataJson, null));
+                    remixOf, inputReference, metadataJson, null, provider, target.audio(), target.aspectRatio(),
+                    target.resolution()));
         }
         return drafts;
     }
@@ -256,6 +287,41 @@ public final class RequestValidator {
         return "。！？.!?…".indexOf(text.charAt(text.length() - 1)) >= 0 ? text : text + ".";
     }
 
+    /** What a valid row settles: its model, length, frame and sound, every default filled in. */
+    private record Target(String model, Integer seconds, String size, String aspectRatio, String resolution,
+                          Boolean audio) {
+    }
+
+    /** A row for a catalogued provider, checked against that provider's models; null when it is not valid. */
+    private Target catalogueCheck(String provider, String model, Integer seconds, String size, String prompt,
+                                  boolean remix, boolean image, Fields fields) {
+        String aspect = column(fields, "aspect_ratio", null);
+        String resolution = column(fields, "resolution", null);
+        Boolean audio = fields.flag("generate_audio");
+        if (!fields.problems.isEmpty()) {
+            return null;
+        }
+        CheckResult result = providers.catalog().check(new ModelRequest(provider, model, seconds, size, aspect,
+                resolution, audio, image, remix, prompt == null ? 0 : prompt.codePointCount(0, prompt.length())));
+        if (!result.accepted()) {
+            result.problems().forEach(problem -> fields.reject(provider + ": " + problem));
+            return null;
+        }
+        NormalisedRequest settled = result.request().orElseThrow();
+        Frame frame = settled.frame();
+        return new Target(settled.model(), settled.seconds(), frame.size(), frame.aspectRatio(), frame.resolution(),
+                settled.audio());
+    }
+
+    /** An OpenAI row's frame (by size) and sound (Sora 2 always makes it, and so do models of the catalogue). */
+    private Target openAiTarget(String provider, String model, String size) {
+        Optional<Frame> frame = size == null ? Optional.empty() : Frame.ofSize(size);
+        boolean audio = model == null || providers.catalog().model(provider, model)
+                .map(spec -> spec.audio().byDefault()).orElse(true);
+        return new Target(model, null, size, frame.map(Frame::aspectRatio).orElse(null),
+                frame.map(Frame::resolution).orElse(null), audio);
+    }
+
     private void checkModelAndSize(String model, String size, Fields fields) {
         boolean usable = model != null && models.contains(model);
         if (model != null && !usable) {
@@ -336,7 +402,27 @@ public final class RequestValidator {
          * The value as an int, {@code absent} when missing or blank, null when not a whole number.
          * Values beyond int range saturate, which fails any range check.
          */
-        Integer wholeNumber(String name, int absent) {
+        /** true/false (also yes/no, 1/0), null when missing; a problem when it is none of those. */
+        Boolean flag(String name) {
+            Object value = values.get(name);
+            if (value == null || value instanceof String s && s.isBlank()) {
+                return null;
+            }
+            if (value instanceof Boolean b) {
+                return b;
+            }
+            String text = value.toString().strip().toLowerCase(Locale.ROOT);
+            return switch (text) {
+                case "true", "yes", "1" -> true;
+                case "false", "no", "0" -> false;
+                default -> {
+                    reject(name + " must be true or false (got " + shown(name) + ")");
+                    yield null;
+                }
+            };
+        }
+
+        Integer wholeNumber(String name, Integer absent) {
             Object value = values.get(name);
             if (value == null || value instanceof String s && s.isBlank()) {
                 return absent;

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.sorabatch.ingest.InputEvents;
 import dev.sorabatch.provider.ProviderException;
-import dev.sorabatch.provider.VideoProvider;
+import dev.sorabatch.provider.ProviderRegistry;
 import dev.sorabatch.store.Batch;
 import dev.sorabatch.store.BatchCounts;
 import dev.sorabatch.store.ItemState;
@@ -57,23 +57,26 @@ public class RunControl implements InputEvents {
     }
 
     /**
-     * Checks the credentials before any work: a refused key ends the run with exit code 1.
+     * Checks every provider's credentials before any work: a refused key ends the run with exit code 1.
      *
-     * @param provider null in a dry run, which makes no provider call at all
+     * @param providers null in a dry run, which makes no provider call at all
      */
-    public void started(VideoProvider provider) {
-        try {
-            if (provider != null) {
-                provider.verifyAccess();
-            }
-        } catch (ProviderException e) {
-            if (e.kind() == ProviderException.Kind.AUTH) {
-                LOG.error("The provider refused the credentials: {} (check OPENAI_API_KEY / sora.openai.api-key)",
+    public void started(ProviderRegistry providers) {
+        for (ProviderRegistry.Entry provider : providers == null ? List.<ProviderRegistry.Entry>of()
+                : providers.entries()) {
+            try {
+                provider.adapter().verifyAccess();
+            } catch (ProviderException e) {
+                if (e.kind() == ProviderException.Kind.AUTH) {
+                    String hint = provider.credentialsHint().isEmpty() ? "OPENAI_API_KEY / sora.openai.api-key"
+                            : provider.credentialsHint();
+                    LOG.error("{} refused the credentials: {} (check {})", provider.name(), e.getMessage(), hint);
+                    stop(EXIT_CANNOT_RUN);
+                    return;
+                }
+                LOG.warn("{} could not be reached yet ({}); the workers will keep trying", provider.name(),
                         e.getMessage());
-                stop(EXIT_CANNOT_RUN);
-                return;
             }
-            LOG.warn("The provider could not be reached yet ({}); the workers will keep trying", e.getMessage());
         }
         EXIT.set(EXIT_OK);
         String since = ProcessHandle.current().info().startInstant()
@@ -81,7 +84,7 @@ public class RunControl implements InputEvents {
                 .orElse("");
         LOG.info(once ? "Running once: taking what is in the source now, then exiting{}" : "Watching the source{}",
                 since);
-        if (provider == null) {
+        if (providers == null) {
             LOG.info("Dry run: every item is validated and priced, and nothing is sent to the provider");
         }
     }

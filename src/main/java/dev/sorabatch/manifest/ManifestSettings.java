@@ -2,6 +2,7 @@ package dev.sorabatch.manifest;
 
 import java.nio.file.Path;
 
+import dev.sorabatch.catalog.ModelCatalog;
 import dev.sorabatch.settings.Settings;
 
 /**
@@ -10,8 +11,9 @@ import dev.sorabatch.settings.Settings;
  */
 public record ManifestSettings(CostEstimate cost, Path tempDir) {
 
-    public static ManifestSettings from(Settings s) {
-        return new ManifestSettings(new CostEstimate(s.map("sora.cost.usd-per-second")),
+    /** @param catalog the list prices of models that {@code sora.cost.usd-per-second} does not price */
+    public static ManifestSettings from(Settings s, ModelCatalog catalog) {
+        return new ManifestSettings(new CostEstimate(s.map("sora.cost.usd-per-second"), catalog),
                 Path.of(s.text("sora.data-dir"), "tmp"));
     }
 }

@@ -41,7 +41,7 @@ public class ManifestWriter {
 
     static final List<String> CSV_COLUMNS = List.of("id", "row", "take", "status", "prompt", "model", "seconds", "size",
             "provider_job_id", "video", "thumbnail", "bytes", "sha256", "attempts", "submitted_at", "completed_at",
-            "stored_at", "error_code", "error_message", "metadata", "cost_usd", "qa_flags");
+            "stored_at", "error_code", "error_message", "metadata", "provider", "audio", "cost_usd", "qa_flags");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -117,7 +117,7 @@ public class ManifestWriter {
             g.writeNumberField("qa_failed", store.qaFailed(batch.id()));
             g.writeEndObject();
             g.writeNumberField("seconds_generated", seconds.values().stream().mapToLong(Long::longValue).sum());
-            g.writeNumberField("estimated_cost_usd", cost.usd(seconds));
+            g.writeNumberField("estimated_cost_usd", cost.usd(store.storedClips(batch.id())));
             writeSpend(g, batch);
             g.writeArrayFieldStart("items");
             store.forEachItemWithQa(batch.id(), (item, qa) -> {
@@ -196,9 +196,15 @@ public class ManifestWriter {
         g.writeNumberField("take", item.take());
         g.writeStringField("status", status(item.state()));
         g.writeStringField("prompt", item.prompt());
+        g.writeStringField("provider", item.provider());
         g.writeStringField("model", item.model());
         writeNumber(g, "seconds", item.seconds() == null ? null : item.seconds().longValue());
         g.writeStringField("size", item.size());
+        if (item.audio() == null) {
+            g.writeNullField("audio");
+        } else {
+            g.writeBooleanField("audio", item.audio());
+        }
         g.writeStringField("provider_job_id", item.providerJobId());
         g.writeStringField("video", item.videoPath());
         g.writeStringField("thumbnail", item.thumbnailPath());
@@ -248,6 +254,7 @@ public class ManifestWriter {
                             nz(item.sha256()), item.attempts(), nz(iso(item.submittedAt())), nz(iso(item.completedAt())),
                             nz(iso(item.storedAt())), item.state() == ItemState.STORED ? "" : nz(item.errorCode()),
                             item.state() == ItemState.STORED ? "" : nz(item.errorMessage()), item.metadataJson(),
+                            nz(item.provider()), nz(item.audio()),
                             budget.prices().usd(item).map(ManifestWriter::cents).map(Object::toString).orElse(""),
                             qa == null ? "" : flagCodes(qa))));
                 } catch (IOException e) {

@@ -19,6 +19,7 @@ import org.apache.camel.Exchange;
 import dev.sorabatch.manifest.CostEstimate;
 import dev.sorabatch.store.ItemState;
 import dev.sorabatch.store.JobStore;
+import dev.sorabatch.store.StoredClips;
 import dev.sorabatch.store.Totals;
 
 /**
@@ -73,14 +74,14 @@ public final class DomainMeters {
     public String scrape(Exchange exchange) throws SQLException {
         long bytes = 0;
         long seconds = 0;
-        Map<String, Long> secondsByModelSize = new LinkedHashMap<>();
+        List<StoredClips> clips = new ArrayList<>();
         for (Totals.Stored s : store.totals().stored()) {
             bytes += s.bytes();
-            seconds += s.seconds();
-            secondsByModelSize.merge(s.model() + "@" + s.size(), s.seconds(), Long::sum);
+            seconds += s.clips().seconds();
+            clips.add(s.clips());
         }
         List<Totals.StateCount> counts = store.totals().itemsByProviderAndState();
-        last.set(new Reading(counts, bytes, seconds, cost.usd(secondsByModelSize).doubleValue(),
+        last.set(new Reading(counts, bytes, seconds, cost.usd(clips).doubleValue(),
                 store.claims().countInFlight()));
         show(counts);
         return HttpAnswer.text(exchange, 200, PROMETHEUS_TEXT, registry.scrape(PROMETHEUS_TEXT));

@@ -15,12 +15,14 @@ public final class ProviderAccess implements ReadinessCheck.Probe {
 
     static final long ASK_EVERY_MILLIS = 60_000;
 
+    private final String name;
     private final VideoProvider provider;
     private final ProviderGate gate;
     private final Clock clock;
     private volatile long verifiedAt = Long.MIN_VALUE;
 
-    public ProviderAccess(VideoProvider provider, ProviderGate gate, Clock clock) {
+    public ProviderAccess(String name, VideoProvider provider, ProviderGate gate, Clock clock) {
+        this.name = name;
         this.provider = provider;
         this.gate = gate;
         this.clock = clock;
@@ -28,8 +30,8 @@ public final class ProviderAccess implements ReadinessCheck.Probe {
 
     @Override
     public void probe() throws ProviderException {
-        if (!gate.open()) {
-            throw new IllegalStateException("the provider refused the credentials; provider calls are paused");
+        if (!gate.open(name)) {
+            throw new IllegalStateException(name + " refused the credentials; calls to it are paused");
         }
         long now = clock.millis();
         if (verifiedAt == Long.MIN_VALUE || now - verifiedAt >= ASK_EVERY_MILLIS) {

@@ -4,6 +4,8 @@ import java.sql.SQLException;
 import java.util.List;
 
 import dev.sorabatch.provider.ProviderException;
+import dev.sorabatch.provider.ProviderRegistry;
+import dev.sorabatch.provider.JobRef;
 import dev.sorabatch.provider.VideoJob;
 import dev.sorabatch.provider.VideoProvider;
 import dev.sorabatch.store.Item;
@@ -20,15 +22,20 @@ public class PollWorker implements Worker<Item> {
 
     private final WorkContext work;
     private final JobStore store;
-    private final VideoProvider provider;
+    private final ProviderRegistry providers;
     private final PollPacer pacer;
     private final Backoff backoff;
 
-    /** @param backoff of free calls */
+    /** A single provider. */
     public PollWorker(WorkContext work, VideoProvider provider, PollPacer pacer, Backoff backoff) {
+        this(work, ProviderRegistry.single(provider, null), pacer, backoff);
+    }
+
+    /** @param backoff of free calls */
+    public PollWorker(WorkContext work, ProviderRegistry providers, PollPacer pacer, Backoff backoff) {
         this.work = work;
         this.store = work.store();
-        this.provider = provider;
+        this.providers = providers;
         this.pacer = pacer;
         this.backoff = backoff;
     }
@@ -42,7 +49,8 @@ public class PollWorker implements Worker<Item> {
     public void work(Item item) throws SQLException {
         try {
             work.meters().statusCalled();
-            VideoJob job = provider.status(item.providerJobId());
+            VideoJob job = providers.adapter(item.provider()).status(new JobRef(item.providerJobId(),
+                    item.providerJobHandle()));
             switch (job.status()) {
                 case QUEUED, IN_PROGRESS -> store.items().recordProgress(item.id(), job.progress(),
                         pacer.nextCheck(item, job));
@@ -57,6 +65,10 @@ public class PollWorker implements Worker<Item> {
                 case FAILED -> store.items().finish(item.id(), Move.JOB_FAILED,
                         job.error() == null ? "generation_failed" : job.error().code(),
                         job.error() == null ? "the provider reported the job as failed" : job.error().message());
+                // cancelled at the provider (its dashboard, another client): no video will come
+                case CANCELLED -> store.items().finish(item.id(), Move.JOB_FAILED, "job_cancelled",
+                        "job " + item.providerJobId() + " was cancelled at " + item.provider()
+                                + " before it finished");
             }
         } catch (ProviderException e) {
             work.failures().freeCall(item, ItemState.SUBMITTED, e, new Failures.Gone(Move.JOB_FAILED, "job_not_found",

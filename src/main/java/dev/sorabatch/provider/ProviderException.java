@@ -9,16 +9,24 @@ import java.time.Duration;
 public class ProviderException extends Exception {
 
     public enum Kind {
-        /** Nothing happened at the provider (429, 408, 409, connection refused): try again later. */
+        /**
+         * The request certainly did not take effect (connection refused, DNS or TLS failure before it was sent, 408,
+         * 409, 429, 503): it is safe to send again later, a create included.
+         */
         RETRYABLE,
-        /** The request may have taken effect (timeout, dropped connection, 5xx): a create must be reconciled. */
+        /** The request may have taken effect (timeout or drop after it was sent, 500, 502, 504): a create is ambiguous. */
         OUTCOME_UNKNOWN,
         /** The provider refused this request for good (4xx other than the above): do not retry. */
         REJECTED,
         /** The job or its content does not exist (any more). */
         NOT_FOUND,
         /** The provider refused the credentials (401/403): retrying any request is pointless. */
-        AUTH
+        AUTH,
+        /**
+         * The account can make no more jobs for now (out of credits: 402): creates stop for the whole provider,
+         * never retried item by item.
+         */
+        QUOTA_EXHAUSTED
     }
 
     private final Kind kind;

@@ -3,7 +3,10 @@ package dev.sorabatch.simulator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A request refused with an OpenAI error envelope; thrown anywhere below the router, written once by it. */
+/**
+ * A refused request; thrown anywhere below the router and written once, by the face the request came to, in that
+ * face's error shape. The fields follow OpenAI's envelope, the richest of them; other faces use code and message.
+ */
 final class ApiException extends RuntimeException {
 
     private final int status;
@@ -35,6 +38,14 @@ final class ApiException extends RuntimeException {
 
     int status() {
         return status;
+    }
+
+    String code() {
+        return code;
+    }
+
+    String param() {
+        return param;
     }
 
     Map<String, String> headers() {

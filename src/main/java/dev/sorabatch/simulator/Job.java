@@ -1,43 +1,60 @@
 package dev.sorabatch.simulator;
 
-
 import java.time.Duration;
 import java.time.Instant;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
- * One generation. Its whole timeline is fixed at creation and the status is derived from the clock, so no
- * background thread advances jobs. As on the real service, progress measures the whole job: it rises steadily from
- * the create to the end, so that {@code elapsed * 100 / progress} tells the total time. The job reports
- * {@code queued} (progress 0) during a short start-up, 2 % of the generation time and at most one second, then
- * {@code in_progress}, then completed or failed. A failed job reports progress 0.
+ * One generation. Its whole timeline is fixed at creation and its phase is derived from the clock, so no background
+ * thread advances jobs. A job over the in-flight limit of a face that queues (Runway, fal, Replicate) waits until
+ * the earliest slot frees ({@code slotAt}); then, as on the real services, it spends a short start-up (2 % of the
+ * generation time, at most one second) before it runs. Progress measures the whole job, from the slot to the end,
+ * so that {@code elapsed * 100 / progress} tells the total time.
  */
 final class Job {
 
-    private static final Wire.JobError FAILURE =
-            new Wire.JobError("video_generation_failed", "Video generation failed. Please try again.");
+    /** What the client asked for; {@code input} is the face's own request body, echoed where its wire does. */
+    record Spec(String model, String prompt, String seconds, String size, String remixOf, JsonNode input) {
+    }
 
-    /** What the client asked for; {@code remixOf} is null unless this job is a remix. */
-    record Spec(String model, String prompt, String seconds, String size, String remixOf) {
+    /** How the job ends, drawn at creation. */
+    enum Outcome { SUCCEEDS, FAILS, BLOCKED }
+
+    enum Phase {
+        /** over the in-flight limit, waiting for a slot (Runway THROTTLED, fal IN_QUEUE with a position) */
+        WAITING,
+        /** accepted, starting up */
+        PENDING,
+        RUNNING,
+        SUCCEEDED,
+        FAILED,
+        CANCELLED;
+
+        boolean finished() {
+            return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+        }
     }
 
     private final String id;
     private final long seq;
     private final Spec spec;
     private final Instant createdAt;
-    private final long createdMillis;
+    private final long slotAt;
     private final long startsAt;
     private final long endsAt;
-    private final boolean fails;
+    private final Outcome outcome;
+    private volatile long cancelledAt = Long.MAX_VALUE;
 
-    Job(String id, long seq, Spec spec, Instant createdAt, Duration generation, boolean fails) {
+    Job(String id, long seq, Spec spec, Instant createdAt, long slotAt, Duration generation, Outcome outcome) {
         this.id = id;
         this.seq = seq;
         this.spec = spec;
         this.createdAt = createdAt;
-        this.createdMillis = createdAt.toEpochMilli();
-        this.startsAt = createdMillis + Math.min(1000, generation.toMillis() / 50);
-        this.endsAt = createdAt.toEpochMilli() + generation.toMillis();
-        this.fails = fails;
+        this.slotAt = Math.max(slotAt, createdAt.toEpochMilli());
+        this.startsAt = this.slotAt + Math.min(1000, generation.toMillis() / 50);
+        this.endsAt = this.slotAt + generation.toMillis();
+        this.outcome = outcome;
     }
 
     String id() {
@@ -56,23 +73,56 @@ final class Job {
         return createdAt;
     }
 
-    /** Epoch millis at which the job leaves the in-flight set. */
+    /** Epoch millis at which the job leaves its slot. */
     long endsAt() {
         return endsAt;
     }
 
-    boolean fails() {
-        return fails;
+    /** When it finished, where it has. */
+    Instant finishedAt(long now) {
+        Phase phase = phase(now);
+        if (!phase.finished()) {
+            return null;
+        }
+        return Instant.ofEpochMilli(phase == Phase.CANCELLED ? cancelledAt : endsAt);
     }
 
-    Status status(long now) {
+    Outcome outcome() {
+        return outcome;
+    }
+
+    /** Stops a job that has not finished; a finished one keeps its end. */
+    synchronized boolean cancel(long now) {
+        if (phase(now).finished()) {
+            return false;
+        }
+        cancelledAt = now;
+        return true;
+    }
+
+    Phase phase(long now) {
+        if (now >= cancelledAt) {
+            return Phase.CANCELLED;
+        }
+        if (now < slotAt) {
+            return Phase.WAITING;
+        }
         if (now < startsAt) {
-            return Status.QUEUED;
+            return Phase.PENDING;
         }
         if (now < endsAt) {
-            return Status.IN_PROGRESS;
+            return Phase.RUNNING;
         }
-        return fails ? Status.FAILED : Status.COMPLETED;
+        return outcome == Outcome.SUCCEEDS ? Phase.SUCCEEDED : Phase.FAILED;
+    }
+
+    /** 0–100 over the whole job; capped below 100 while it runs, so that 100 always means "content is ready". */
+    int progress(long now) {
+        return switch (phase(now)) {
+            case WAITING, PENDING, FAILED, CANCELLED -> 0;
+            case RUNNING -> (int) Math.min(99, (now - slotAt) * 100 / Math.max(1, endsAt - slotAt));
+            case SUCCEEDED -> 100;
+        };
     }
 
     /** Whether a completed job's content is gone. */
@@ -80,17 +130,8 @@ final class Job {
         return now >= endsAt + expiry.toMillis();
     }
 
-    Wire.Video view(long now, Duration expiry) {
-        Status status = status(now);
-        boolean completed = status == Status.COMPLETED;
-        int progress = switch (status) {
-            case QUEUED, FAILED -> 0;
-            // capped below 100 so that 100 always means "content is ready"
-            case IN_PROGRESS -> (int) Math.min(99, (now - createdMillis) * 100 / Math.max(1, endsAt - createdMillis));
-            case COMPLETED -> 100;
-        };
-        return new Wire.Video(id, "video", spec.model(), status.wire(), progress, createdAt.getEpochSecond(),
-                completed ? endsAt / 1000 : null, completed ? (endsAt + expiry.toMillis()) / 1000 : null,
-                spec.prompt(), spec.size(), spec.seconds(), spec.remixOf(), status == Status.FAILED ? FAILURE : null);
+    /** When a completed job's content goes. */
+    Instant expiresAt(Duration expiry) {
+        return Instant.ofEpochMilli(endsAt + expiry.toMillis());
     }
 }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.PriorityQueue;
@@ -12,31 +13,62 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
-/** The jobs of one server and the admission rules (per-minute limit, in-flight limit) that guard their creation. */
+/**
+ * The job engine shared by every face: the jobs of one server and the admission rules that guard their creation
+ * (per-minute limit, in-flight limit, idempotency keys). Over the in-flight limit a face either refuses
+ * ({@link OverLimit#REFUSE}, OpenAI's 429) or queues ({@link OverLimit#QUEUE}: the job waits for the earliest slot,
+ * first come first served, its timeline still fixed at creation).
+ */
 final class Jobs {
 
     private static final long WINDOW_MILLIS = 60_000;
 
+    enum OverLimit { REFUSE, QUEUE }
+
+    /** A create's result: the job, and whether it was an earlier job returned for the same idempotency key. */
+    record Admission(Job job, boolean replayed) {
+    }
+
     private final Map<String, Job> byId = new ConcurrentHashMap<>();
+    private final Map<String, Job> byKey = new ConcurrentHashMap<>();
     /** Creation order; timestamps alone cannot order jobs created within the same millisecond. */
     private final ConcurrentSkipListMap<Long, Job> bySeq = new ConcurrentSkipListMap<>();
     /** Admission times of the creates inside the current 60 s window, oldest first. */
     private final ArrayDeque<Long> window = new ArrayDeque<>();
-    private final PriorityQueue<Job> inFlight = new PriorityQueue<>(Comparator.comparingLong(Job::endsAt));
+    /** Jobs not yet ended (waiting, starting or running). */
+    private final PriorityQueue<Job> open = new PriorityQueue<>(Comparator.comparingLong(Job::endsAt));
+    /** When each occupied slot frees: the end of the last job given to it. */
+    private final PriorityQueue<Long> slots = new PriorityQueue<>();
     private long nextSeq;
     /** Quantised rate: allowance left (at most the burst) and when it was last brought up to date. */
     private double allowance = -1;
     private long allowanceAt;
 
-    /** Creates a job unless a limit is reached, in which case a 429 carrying the wait until a slot frees up is thrown. */
-    synchronized Job admit(Job.Spec spec, SimulatorSettings settings, SimulatorStats stats) {
+    /**
+     * Creates a job unless a limit refuses it, in which case a 429 carrying the wait until it would be accepted is
+     * thrown. With an idempotency key already seen, the earlier job is returned and nothing is created or counted.
+     *
+     * @param idempotencyKey null when the request carried none
+     */
+    synchronized Admission admit(Job.Spec spec, String idPrefix, OverLimit overLimit, String idempotencyKey,
+                                 SimulatorSettings settings, SimulatorStats stats) {
+        if (idempotencyKey != null) {
+            Job earlier = byKey.get(idempotencyKey);
+            if (earlier != null) {
+                stats.countReplayedCreate();
+                return new Admission(earlier, true);
+            }
+        }
         Instant createdAt = Instant.now();
         long now = createdAt.toEpochMilli();
         while (!window.isEmpty() && window.peekFirst() <= now - WINDOW_MILLIS) {
             window.pollFirst();
         }
-        while (!inFlight.isEmpty() && inFlight.peek().endsAt() <= now) {
-            inFlight.poll();
+        while (!open.isEmpty() && open.peek().endsAt() <= now) {
+            open.poll();
+        }
+        while (!slots.isEmpty() && slots.peek() <= now) {
+            slots.poll();
         }
         int perMinute = settings.createsPerMinute();
         if (perMinute > 0 && window.size() >= perMinute) {
@@ -54,24 +86,47 @@ final class Jobs {
                         + " at once, refilled continuously), Requested 1.");
             }
         }
+        long slotAt = now;
         int maxInFlight = settings.maxInFlight();
-        if (maxInFlight > 0 && inFlight.size() >= maxInFlight) {
-            throw tooMany(stats, inFlight.peek().endsAt() - now,
-                    "Too many concurrent video generations: Limit " + maxInFlight + ".");
+        if (maxInFlight > 0) {
+            while (slots.size() > maxInFlight) {
+                slots.poll(); // the limit was lowered while jobs ran
+            }
+            if (slots.size() == maxInFlight) {
+                if (overLimit == OverLimit.REFUSE) {
+                    throw tooMany(stats, slots.peek() - now,
+                            "Too many concurrent video generations: Limit " + maxInFlight + ".");
+                }
+                slotAt = slots.poll();
+                stats.countQueuedOverLimit();
+            }
         }
-        boolean fails = settings.chance(settings.failureShare());
+        Job.Outcome outcome = blocked(spec.prompt(), settings) ? Job.Outcome.BLOCKED
+                : settings.chance(settings.failureShare()) ? Job.Outcome.FAILS : Job.Outcome.SUCCEEDS;
         Duration generation = settings.drawGenerationTime();
-        Job job = new Job("video_" + UUID.randomUUID().toString().replace("-", ""), nextSeq++, spec, createdAt,
-                generation, fails);
+        Job job = new Job(idPrefix + UUID.randomUUID().toString().replace("-", ""), nextSeq++, spec, createdAt, slotAt,
+                generation, outcome);
         if (perMinute > 0 && burst > 0) {
             allowance -= 1;
         }
         byId.put(job.id(), job);
         bySeq.put(job.seq(), job);
+        if (idempotencyKey != null) {
+            byKey.put(idempotencyKey, job);
+        }
         window.addLast(now);
-        inFlight.add(job);
-        stats.countJobCreated(spec.prompt(), createdAt, generation.toMillis(), fails, inFlight.size());
-        return job;
+        open.add(job);
+        slots.add(job.endsAt());
+        stats.countJobCreated(spec.prompt(), createdAt, generation.toMillis(), outcome != Job.Outcome.SUCCEEDS,
+                open.size());
+        return new Admission(job, false);
+    }
+
+    /** Whether moderation refuses the prompt: it holds the blocked word, in any case. */
+    static boolean blocked(String prompt, SimulatorSettings settings) {
+        String word = settings.blockedWord();
+        return word != null && prompt != null && prompt.toLowerCase(Locale.ROOT)
+                .contains(word.toLowerCase(Locale.ROOT));
     }
 
     private static ApiException tooMany(SimulatorStats stats, long waitMillis, String message) {
@@ -87,13 +142,24 @@ final class Jobs {
         return found(id, byId.get(id));
     }
 
+    /** The job, or null. */
+    Job get(String id) {
+        return byId.get(id);
+    }
+
     Job remove(String id) {
         Job job = found(id, byId.remove(id));
         bySeq.remove(job.seq());
         synchronized (this) {
-            inFlight.remove(job);
+            open.remove(job);
+            slots.remove(job.endsAt());
         }
         return job;
+    }
+
+    /** How many jobs created before this one still wait for a slot. */
+    synchronized int queuePosition(Job job, long now) {
+        return (int) open.stream().filter(j -> j.seq() < job.seq() && j.phase(now) == Job.Phase.WAITING).count();
     }
 
     private static Job found(String id, Job job) {

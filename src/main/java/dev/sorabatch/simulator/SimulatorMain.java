@@ -31,7 +31,9 @@ public final class SimulatorMain {
         }
         SimulatorServer server = new SimulatorServer(port, SimulatorSettings.from(settings())).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "simulator-shutdown"));
-        System.out.println("Simulator listening on " + server.baseUrl());
+        for (SimulatorApi api : SimulatorApi.values()) {
+            System.out.println("Simulator " + api.name().toLowerCase(Locale.ROOT) + " face at " + server.baseUrl(api));
+        }
         Thread.currentThread().join();
     }
 

@@ -98,7 +98,7 @@ public final class SimulatorSettings {
         return this;
     }
 
-    /** Jobs allowed to be queued or in progress at once; 0 = unlimited. */
+    /** Jobs allowed to be queued or in progress at once; past it a face refuses (OpenAI) or queues; 0 = unlimited. */
     public SimulatorSettings maxInFlight(int limit) {
         maxInFlight = atLeastZero(limit);
         return this;
@@ -137,7 +137,10 @@ public final class SimulatorSettings {
         return this;
     }
 
-    /** Prompts containing this word (ignoring case) are refused by moderation; null disables the check. */
+    /**
+     * Prompts containing this word (ignoring case) are refused by moderation, each face in its service's way (at
+     * create, or as a job that fails); null disables the check.
+     */
     public SimulatorSettings blockedWord(String word) {
         blockedWord = word;
         return this;
@@ -181,7 +184,11 @@ public final class SimulatorSettings {
         }
     }
 
-    /** Key expected as {@code Authorization: Bearer <key>} or {@code api-key: <key>}; null accepts any request. */
+    /**
+     * Key every API request must present as the face's clients do ({@code Authorization: Bearer <key>}, fal's
+     * {@code Authorization: Key <key>}, OpenAI's also {@code api-key: <key>}); output files need none. Null accepts
+     * any request.
+     */
     public SimulatorSettings requiredApiKey(String key) {
         requiredApiKey = key;
         return this;

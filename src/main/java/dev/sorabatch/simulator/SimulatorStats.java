@@ -26,6 +26,10 @@ public final class SimulatorStats {
     private final AtomicInteger lostResponses = new AtomicInteger();
     private final AtomicInteger failedJobs = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final AtomicInteger replayedCreates = new AtomicInteger();
+    private final AtomicInteger queuedOverLimit = new AtomicInteger();
+    private final AtomicInteger cancels = new AtomicInteger();
+    private final AtomicInteger credentialsToFileHost = new AtomicInteger();
 
     /** Create and remix requests received, whatever their outcome. */
     public int createRequests() {
@@ -113,7 +117,7 @@ public final class SimulatorStats {
         return lostResponses.get();
     }
 
-    /** Jobs created that will end {@code failed}. */
+    /** Jobs created that will end {@code failed} (moderation included, on faces that refuse late). */
     public int failedJobs() {
         return failedJobs.get();
     }
@@ -121,6 +125,26 @@ public final class SimulatorStats {
     /** Highest number of queued plus in-progress jobs seen right after admitting a create. */
     public int maxInFlight() {
         return maxInFlight.get();
+    }
+
+    /** Creates answered with the earlier job of the same idempotency key: nothing new was made or billed. */
+    public int replayedCreates() {
+        return replayedCreates.get();
+    }
+
+    /** Jobs accepted over the in-flight limit by a face that queues them (Runway THROTTLED, fal IN_QUEUE). */
+    public int queuedOverLimit() {
+        return queuedOverLimit.get();
+    }
+
+    /** Jobs stopped by a cancel request. */
+    public int cancels() {
+        return cancels.get();
+    }
+
+    /** Output file downloads that carried an {@code Authorization} header to the file host. */
+    public int credentialsToFileHost() {
+        return credentialsToFileHost.get();
     }
 
     public void reset() {
@@ -146,6 +170,10 @@ public final class SimulatorStats {
         lostResponses.set(0);
         failedJobs.set(0);
         maxInFlight.set(0);
+        replayedCreates.set(0);
+        queuedOverLimit.set(0);
+        cancels.set(0);
+        credentialsToFileHost.set(0);
     }
 
     void countCreateRequest() {
@@ -185,6 +213,22 @@ public final class SimulatorStats {
         synchronized (rateLimits) {
             rateLimits.add(new RateLimit(Instant.now(), retryAfterMillis));
         }
+    }
+
+    void countReplayedCreate() {
+        replayedCreates.incrementAndGet();
+    }
+
+    void countQueuedOverLimit() {
+        queuedOverLimit.incrementAndGet();
+    }
+
+    void countCancel() {
+        cancels.incrementAndGet();
+    }
+
+    void countCredentialsToFileHost() {
+        credentialsToFileHost.incrementAndGet();
     }
 
     void countServerError() {

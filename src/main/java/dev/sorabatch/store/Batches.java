@@ -38,8 +38,9 @@ public final class Batches {
      * @param leaseMillis how long the batch counts as being ingested without a chunk committed; after that it is
      *                    taken for abandoned by a dead process and {@link #discardAbandonedIngests discarded}
      */
-    public IngestTransaction beginIngest(String source, String provider, long leaseMillis) throws SQLException {
-        return new IngestTransaction(jdbc, this, source, provider, leaseMillis);
+    public IngestTransaction beginIngest(String source, String provider, String defaultProvider, long leaseMillis)
+            throws SQLException {
+        return new IngestTransaction(jdbc, this, source, provider, defaultProvider, leaseMillis);
     }
 
     /** Deletes the batches a dead process left INGESTING (lease run out), with their rows; returns how many. */
@@ -179,6 +180,24 @@ public final class Batches {
             }
         }
         return seconds;
+    }
+
+    /** The batch's stored clips, grouped by what sets their price. */
+    public List<StoredClips> storedClips(long batchId) throws SQLException {
+        List<StoredClips> clips = new ArrayList<>();
+        try (Connection c = jdbc.connection();
+             PreparedStatement ps = c.prepareStatement("select provider, model, size, resolution, audio, sum(seconds) "
+                     + "from item where batch_id = ? and state = '" + ItemState.STORED + "' "
+                     + "group by provider, model, size, resolution, audio order by provider, model, size")) {
+            ps.setLong(1, batchId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    clips.add(new StoredClips(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            Jdbc.booleanOrNull(rs, "audio"), rs.getLong(6)));
+                }
+            }
+        }
+        return clips;
     }
 
     /** Streams a batch's items in manifest order without holding them all. */

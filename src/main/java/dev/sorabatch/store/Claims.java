@@ -9,6 +9,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
@@ -28,6 +29,10 @@ public final class Claims {
     static final String DUE_PENDING_OF_BATCH = "select " + Jdbc.ITEM_COLUMNS + " from item where batch_id = ? "
             + "and state = '" + ItemState.PENDING + "' and next_attempt_at <= ? order by batch_id, state, next_attempt_at, id "
             + "fetch first ? rows only";
+    /** The due PENDING items of one batch for one provider, oldest due first (V5's index). */
+    static final String DUE_PENDING_OF_BATCH_FOR = "select " + Jdbc.ITEM_COLUMNS + " from item where batch_id = ? "
+            + "and provider = ? and state = '" + ItemState.PENDING + "' and next_attempt_at <= ? "
+            + "order by batch_id, provider, state, next_attempt_at, id fetch first ? rows only";
     /** The due items in one state, oldest due first. */
     static final String DUE_IN_STATE = "select " + Jdbc.ITEM_COLUMNS + " from item where state = ? and next_attempt_at <= ? "
             + "order by state, next_attempt_at, id fetch first ? rows only";
@@ -40,10 +45,11 @@ public final class Claims {
             + "expires_at, next_attempt_at, id fetch first ? rows only";
     private static final String IN_FLIGHT = "select count(*) from item where state in "
             + ItemState.sqlList(EnumSet.of(ItemState.SUBMITTING, ItemState.SUBMITTED));
+    private static final String IN_FLIGHT_AT = IN_FLIGHT + " and provider = ?";
 
     private final Jdbc jdbc;
     /** The batch a create was last claimed for: the next claim starts with the open batch after it. */
-    private final AtomicLong submitCursor = new AtomicLong();
+    private final Map<String, AtomicLong> submitCursors = new ConcurrentHashMap<>();
 
     Claims(Jdbc jdbc) {
         this.jdbc = jdbc;
@@ -52,6 +58,11 @@ public final class Claims {
     /** Items in flight at the provider (a create may be under way or a job is generating), for max-in-flight. */
     public int countInFlight() throws SQLException {
         return jdbc.queryInt(IN_FLIGHT);
+    }
+
+    /** Items in flight at one provider, for that provider's max-in-flight. */
+    public int countInFlight(String provider) throws SQLException {
+        return jdbc.queryInt(IN_FLIGHT_AT, provider);
     }
 
     /**
@@ -65,10 +76,15 @@ public final class Claims {
      * open batch, whatever the number of rows waiting.
      */
     public List<Item> forCreate(int limit, long leaseMillis, String owner) throws SQLException {
+        return forCreate(null, limit, leaseMillis, owner);
+    }
+
+    /** As {@link #forCreate(int, long, String)}, only items for {@code provider} (any provider when null). */
+    public List<Item> forCreate(String provider, int limit, long leaseMillis, String owner) throws SQLException {
         long now = jdbc.now();
         Move move = Move.CLAIM_FOR_CREATE;
         ItemState.check(move.from(), move.to());
-        return claim(c -> duePendingRoundRobin(c, now, limit), "update item set state = '" + move.to()
+        return claim(c -> duePendingRoundRobin(c, provider, now, limit), "update item set state = '" + move.to()
                 + "', lease_owner = ?, submitting_at = ?, attempts = attempts + 1, next_attempt_at = ? "
                 + "where id = ? and state = '" + move.from() + "' and next_attempt_at + 0 = ?",
                 item -> new Object[] {owner, now, now + leaseMillis, item.id(), item.nextAttemptAt()});
@@ -151,7 +167,8 @@ public final class Claims {
      * Up to {@code limit} due PENDING items of OPEN batches not cancelled, shared evenly: each batch with due items gets a share
      * in turn, starting after the batch served last; what a batch cannot use goes to those that have more.
      */
-    private List<Item> duePendingRoundRobin(Connection c, long now, int limit) throws SQLException {
+    private List<Item> duePendingRoundRobin(Connection c, String provider, long now, int limit) throws SQLException {
+        AtomicLong submitCursor = submitCursors.computeIfAbsent(provider == null ? "" : provider, p -> new AtomicLong());
         List<Long> open = new ArrayList<>();
         List<Long> cancelled = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("select id, cancelled_at from batch where state = '"
@@ -180,7 +197,7 @@ public final class Claims {
         List<Item> due = new ArrayList<>();
         long lastServed = cursor;
         boolean firstRound = true;
-        try (PreparedStatement ps = c.prepareStatement(DUE_PENDING_OF_BATCH)) {
+        try (PreparedStatement ps = c.prepareStatement(provider == null ? DUE_PENDING_OF_BATCH : DUE_PENDING_OF_BATCH_FOR)) {
             while (due.size() < limit && !turn.isEmpty()) {
                 int share = Math.max(1, (limit - due.size() + turn.size() - 1) / turn.size());
                 List<Long> haveMore = new ArrayList<>();
@@ -189,7 +206,11 @@ public final class Claims {
                     if (wanted == 0) {
                         break;
                     }
-                    Jdbc.bind(ps, batch, now, wanted);
+                    if (provider == null) {
+                        Jdbc.bind(ps, batch, now, wanted);
+                    } else {
+                        Jdbc.bind(ps, batch, provider, now, wanted);
+                    }
                     List<Item> items = Jdbc.readItems(ps);
                     due.addAll(items);
                     if (!items.isEmpty() && firstRound) {

@@ -29,6 +29,7 @@ public final class IngestTransaction implements AutoCloseable {
     /** Items per commit: H2 holds a transaction's uncommitted rows in memory. */
     private static final int CHUNK_ITEMS = 10_000;
 
+    private final String defaultProvider;
     private final Jdbc jdbc;
     private final Batches batches;
     private final Connection connection;
@@ -43,7 +44,13 @@ public final class IngestTransaction implements AutoCloseable {
     private int total;
     private boolean opened;
 
-    IngestTransaction(Jdbc jdbc, Batches batches, String source, String provider, long leaseMillis) throws SQLException {
+    /**
+     * @param provider        recorded on the batch (the run's {@code sora.provider})
+     * @param defaultProvider the provider of items whose row names none
+     */
+    IngestTransaction(Jdbc jdbc, Batches batches, String source, String provider, String defaultProvider,
+                      long leaseMillis) throws SQLException {
+        this.defaultProvider = defaultProvider;
         this.jdbc = jdbc;
         this.batches = batches;
         this.now = jdbc.now();
@@ -66,8 +73,8 @@ public final class IngestTransaction implements AutoCloseable {
             committedAt = jdbc.now();
             insertItem = connection.prepareStatement("insert into item (batch_id, item_key, key_folded, id_folded, "
                     + "request_id, row_no, take, state, prompt, model, seconds, size, remix_of, input_reference, metadata, "
-                    + "next_attempt_at, error_code, error_message, created_at) "
-                    + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    + "next_attempt_at, error_code, error_message, created_at, provider, create_key, audio, aspect_ratio, "
+                    + "resolution) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         } catch (SQLException e) {
             connection.rollback();
             connection.close();
@@ -79,7 +86,9 @@ public final class IngestTransaction implements AutoCloseable {
         Jdbc.bind(insertItem, batchId, d.itemKey(), d.foldedKey(), d.foldedId(), d.requestId(), d.row(), d.take(),
                 d.rejected() ? ItemState.REJECTED.name() : ItemState.PENDING.name(), d.prompt(), d.model(),
                 d.rejected() ? null : d.seconds(), d.size(), d.remixOf(), d.inputReference(), d.metadataJson(),
-                d.rejected() ? 0L : now, d.rejected() ? "invalid_request" : null, Jdbc.truncate(d.rejection()), now);
+                d.rejected() ? 0L : now, d.rejected() ? "invalid_request" : null, Jdbc.truncate(d.rejection()), now,
+                d.provider() != null ? d.provider() : defaultProvider, d.rejected() ? null : CreateKeys.next(),
+                d.audio(), d.aspectRatio(), d.resolution());
         insertItem.addBatch();
         pendingItems++;
         pendingChars += d.weight();

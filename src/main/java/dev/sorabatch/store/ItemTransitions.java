@@ -58,9 +58,16 @@ public final class ItemTransitions {
      * the job id is already held by another item (then the caller reconciles).
      */
     public boolean accepted(long id, String jobId, long submittedAt, long nextPollAt) throws SQLException {
+        return accepted(id, jobId, null, submittedAt, nextPollAt);
+    }
+
+    /** As above, keeping the adapter's {@code handle} of the job (null when its id alone reaches it). */
+    public boolean accepted(long id, String jobId, String handle, long submittedAt, long nextPollAt)
+            throws SQLException {
         try {
-            return move(id, Move.ACCEPTED, "provider_job_id = ?, submitted_at = ?, progress = 0, failures = 0, "
-                    + "next_attempt_at = ?, error_code = null, error_message = null", jobId, submittedAt, nextPollAt);
+            return move(id, Move.ACCEPTED, "provider_job_id = ?, provider_job_handle = ?, submitted_at = ?, "
+                    + "progress = 0, failures = 0, next_attempt_at = ?, error_code = null, error_message = null",
+                    jobId, handle, submittedAt, nextPollAt);
         } catch (SQLException e) {
             if (Jdbc.isUniqueViolation(e)) {
                 return false;

@@ -18,7 +18,8 @@ public final class Jdbc {
     static final String ITEM_COLUMNS = "id, batch_id, item_key, request_id, row_no, take, state, prompt, model, seconds, "
             + "size, remix_of, input_reference, metadata, provider_job_id, progress, attempts, status_checks, failures, "
             + "reconcile_tries, next_attempt_at, error_code, error_message, created_at, submitting_at, submitted_at, completed_at, "
-            + "expires_at, stored_at, video_path, thumbnail_path, bytes, sha256, attempt";
+            + "expires_at, stored_at, video_path, thumbnail_path, bytes, sha256, attempt, provider, provider_job_handle, "
+            + "create_key, audio, aspect_ratio, resolution";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -92,6 +93,8 @@ public final class Jdbc {
                 ps.setInt(i + 1, n);
             } else if (a instanceof java.math.BigDecimal d) {
                 ps.setBigDecimal(i + 1, d);
+            } else if (a instanceof Boolean b) {
+                ps.setBoolean(i + 1, b);
             } else {
                 ps.setString(i + 1, a.toString());
             }
@@ -118,7 +121,14 @@ public final class Jdbc {
                 rs.getLong("created_at"), longOrNull(rs, "submitting_at"), longOrNull(rs, "submitted_at"),
                 longOrNull(rs, "completed_at"), longOrNull(rs, "expires_at"), longOrNull(rs, "stored_at"),
                 rs.getString("video_path"), rs.getString("thumbnail_path"), longOrNull(rs, "bytes"),
-                rs.getString("sha256"), rs.getInt("attempt"));
+                rs.getString("sha256"), rs.getInt("attempt"), rs.getString("provider"), rs.getString("provider_job_handle"),
+                rs.getString("create_key"), booleanOrNull(rs, "audio"), rs.getString("aspect_ratio"),
+                rs.getString("resolution"));
+    }
+
+    static Boolean booleanOrNull(ResultSet rs, String column) throws SQLException {
+        boolean value = rs.getBoolean(column);
+        return rs.wasNull() ? null : value;
     }
 
     static Long longOrNull(ResultSet rs, String column) throws SQLException {

@@ -15,10 +15,24 @@ import java.util.Locale;
  * @param prompt       composed prompt (prompt + style + camera + audio), as it will be sent
  * @param metadataJson unknown request fields as a JSON object, "{}" when none
  * @param rejection    human-readable reason when the row broke a rule, else null
+ * @param provider     the provider the item goes to (as in {@code sora.provider} without {@code simulator-}), or
+ *                     null for the batch's default provider
+ * @param audio        whether sound was asked for, as the catalogue settled it; null when unknown (a rejected row)
+ * @param aspectRatio  the frame's aspect ratio as the catalogue settled it, or null
+ * @param resolution   the frame's resolution as the catalogue settled it, or null
  */
 public record NewItem(int row, String requestId, String itemKey, String claimedId, int take, String prompt,
                         String model, int seconds, String size, String remixOf, String inputReference,
-                        String metadataJson, String rejection) {
+                        String metadataJson, String rejection, String provider, Boolean audio, String aspectRatio,
+                        String resolution) {
+
+    /** An item for the batch's default provider, its frame and sound not recorded. */
+    public NewItem(int row, String requestId, String itemKey, String claimedId, int take, String prompt, String model,
+                   int seconds, String size, String remixOf, String inputReference, String metadataJson,
+                   String rejection) {
+        this(row, requestId, itemKey, claimedId, take, prompt, model, seconds, size, remixOf, inputReference,
+                metadataJson, rejection, null, null, null, null);
+    }
 
     public boolean rejected() {
         return rejection != null;

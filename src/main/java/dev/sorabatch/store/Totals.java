@@ -15,7 +15,8 @@ public final class Totals {
     }
 
     /** What was stored of one model and size: seconds of video and bytes. */
-    public record Stored(String model, String size, long seconds, long bytes) {
+    /** Stored clips grouped by what sets their price, with their bytes. */
+    public record Stored(StoredClips clips, long bytes) {
     }
 
     private final Jdbc jdbc;
@@ -40,11 +41,13 @@ public final class Totals {
     public List<Stored> stored() throws SQLException {
         List<Stored> stored = new ArrayList<>();
         try (Connection c = jdbc.connection();
-             PreparedStatement ps = c.prepareStatement("select model, size, coalesce(sum(seconds), 0), "
-                     + "coalesce(sum(bytes), 0) from item where state = '" + ItemState.STORED + "' group by model, size");
+             PreparedStatement ps = c.prepareStatement("select provider, model, size, resolution, audio, "
+                     + "coalesce(sum(seconds), 0), coalesce(sum(bytes), 0) from item where state = '" + ItemState.STORED
+                     + "' group by provider, model, size, resolution, audio");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                stored.add(new Stored(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+                stored.add(new Stored(new StoredClips(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        Jdbc.booleanOrNull(rs, "audio"), rs.getLong(6)), rs.getLong(7)));
             }
         }
         return stored;

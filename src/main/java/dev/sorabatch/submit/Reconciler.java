@@ -5,7 +5,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -14,7 +16,9 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sorabatch.provider.Capability;
 import dev.sorabatch.provider.ProviderException;
+import dev.sorabatch.provider.ProviderRegistry;
 import dev.sorabatch.provider.VideoJob;
 import dev.sorabatch.provider.VideoProvider;
 import dev.sorabatch.store.Item;
@@ -23,6 +27,7 @@ import dev.sorabatch.store.JobStore;
 import dev.sorabatch.store.Move;
 import dev.sorabatch.worker.Backoff;
 import dev.sorabatch.worker.CheckSchedule;
+import dev.sorabatch.worker.Failures;
 import dev.sorabatch.worker.WorkContext;
 import dev.sorabatch.worker.Worker;
 
@@ -31,19 +36,23 @@ import dev.sorabatch.worker.Worker;
  * worker died. The provider's job list is searched for a job with the same prompt, model, size and seconds
  * created around the attempt and not already held by another item; found, it is adopted (no second payment);
  * proven absent by a complete listing, the item may be created again; otherwise, after a few tries, the item is
- * UNCERTAIN for a human to look at. One claim is one {@link Round}: every due item, settled by one listing.
+ * UNCERTAIN for a human to look at. One claim is one {@link Round} per provider: its due items, settled by one
+ * listing. A provider that cannot list settles its items by what it can do instead ({@link Failures#ambiguous}):
+ * re-sent with the same key where it deduplicates creates, else UNCERTAIN at once.
  */
 public class Reconciler implements Worker<Reconciler.Round> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+    /** The code kept on an item whose create's outcome is being settled. */
+    private static final String UNKNOWN_OUTCOME = "outcome_unknown";
 
-    /** The due SUBMITTING items, claimed together. */
-    public record Round(List<Item> items) {
+    /** The due SUBMITTING items of one provider, claimed together. */
+    public record Round(String provider, List<Item> items) {
     }
 
     private final WorkContext work;
     private final JobStore store;
-    private final VideoProvider provider;
+    private final ProviderRegistry providers;
     private final SubmitSettings settings;
     private final Backoff backoff;
     private final CheckSchedule schedule;
@@ -51,9 +60,16 @@ public class Reconciler implements Worker<Reconciler.Round> {
     /** @param backoff of free calls: listings cost nothing */
     public Reconciler(WorkContext work, VideoProvider provider, SubmitSettings settings, Backoff backoff,
                       CheckSchedule schedule) {
+        this(work, ProviderRegistry.of(ProviderRegistry.OPENAI, provider, settings.limits()), settings, backoff,
+                schedule);
+    }
+
+    /** @param backoff of free calls: listings cost nothing */
+    public Reconciler(WorkContext work, ProviderRegistry providers, SubmitSettings settings, Backoff backoff,
+                      CheckSchedule schedule) {
         this.work = work;
         this.store = work.store();
-        this.provider = provider;
+        this.providers = providers;
         this.settings = settings;
         this.backoff = backoff;
         this.schedule = schedule;
@@ -61,19 +77,29 @@ public class Reconciler implements Worker<Reconciler.Round> {
 
     @Override
     public List<Round> claim() throws SQLException {
-        List<Item> due = work.claimDue(ItemState.SUBMITTING);
-        return due.isEmpty() ? List.of() : List.of(new Round(due));
+        Map<String, List<Item>> byProvider = work.claimDue(ItemState.SUBMITTING).stream()
+                .collect(Collectors.groupingBy(Item::provider, LinkedHashMap::new, Collectors.toList()));
+        return byProvider.entrySet().stream().map(e -> new Round(e.getKey(), e.getValue())).toList();
     }
 
     /** One listing serves every item of the round. */
     @Override
     public void work(Round round) throws SQLException {
+        VideoProvider provider = providers.adapter(round.provider());
+        if (!provider.capabilities().contains(Capability.LIST)) {
+            for (Item item : round.items()) {
+                work.failures().ambiguous(item, item.errorMessage() != null ? item.errorMessage()
+                        : "its create was under way when the worker sending it stopped", UNKNOWN_OUTCOME, work.now(),
+                        item.attempts() >= settings.reconcileAttempts(), work.now(), provider.capabilities());
+            }
+            return;
+        }
         List<Item> due = new ArrayList<>(round.items());
         long window = settings.reconcileWindowMillis();
         long earliest = due.stream().mapToLong(Reconciler::attemptedAt).min().orElseThrow() - window;
         List<VideoJob> jobs;
         try {
-            jobs = provider.listSince(Instant.ofEpochMilli(earliest));
+            jobs = provider.list(Instant.ofEpochMilli(earliest));
         } catch (ProviderException e) {
             for (Item item : due) {
                 unresolved(item, "could not list the provider's jobs: " + e.getMessage());
@@ -90,7 +116,7 @@ public class Reconciler implements Worker<Reconciler.Round> {
             if (match.isPresent()) {
                 VideoJob job = match.get();
                 taken.add(job.id());
-                if (store.items().accepted(item.id(), job.id(), job.createdAt().toEpochMilli(),
+                if (store.items().accepted(item.id(), job.id(), job.handle(), job.createdAt().toEpochMilli(),
                         schedule.firstCheck(item, job))) {
                     LOG.info("Reconciled {}: adopted job {} whose create response was lost", item.itemKey(), job.id());
                 }
@@ -107,7 +133,7 @@ public class Reconciler implements Worker<Reconciler.Round> {
     private void unresolved(Item item, String reason) throws SQLException {
         if (item.reconcileTries() + 1 >= settings.reconcileAttempts()) {
             LOG.warn("{} is UNCERTAIN: {}", item.itemKey(), reason);
-            store.items().finish(item.id(), Move.CREATE_UNCERTAIN, "create_outcome_unknown",
+            store.items().finish(item.id(), Move.CREATE_UNCERTAIN, Failures.UNKNOWN_CREATE,
                     "a create may have been accepted but could not be matched to a provider job (" + reason
                             + "); check the provider's dashboard before creating it again");
         } else {

@@ -1,5 +1,6 @@
 package dev.sorabatch.submit;
 
+import dev.sorabatch.provider.ProviderLimits;
 import dev.sorabatch.settings.Settings;
 
 /**
@@ -21,5 +22,10 @@ public record SubmitSettings(int requestsPerMinute, int burst, long marginMillis
                 s.integer("sora.max-in-flight", 1),
                 s.millis("camel.component.http.response-timeout", 1) + settle, settle,
                 s.millis("sora.reconcile.window", 1000), s.integer("sora.reconcile.max-attempts", 1));
+    }
+
+    /** The global limits, which each provider's own fall back to. */
+    public ProviderLimits limits() {
+        return new ProviderLimits(requestsPerMinute, burst, maxInFlight);
     }
 }

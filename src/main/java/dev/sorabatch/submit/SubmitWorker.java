@@ -2,11 +2,18 @@ package dev.sorabatch.submit;
 
 import java.io.IOException;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.sorabatch.budget.Budget;
+import dev.sorabatch.catalog.Frame;
 import dev.sorabatch.provider.ProviderError;
 import dev.sorabatch.provider.ProviderException;
+import dev.sorabatch.provider.ProviderRegistry;
 import dev.sorabatch.provider.ReferenceImage;
 import dev.sorabatch.provider.VideoJob;
 import dev.sorabatch.provider.VideoProvider;
@@ -15,74 +22,113 @@ import dev.sorabatch.reference.InputReferences;
 import dev.sorabatch.store.Item;
 import dev.sorabatch.store.ItemState;
 import dev.sorabatch.store.JobStore;
+import dev.sorabatch.store.Move;
 import dev.sorabatch.worker.Backoff;
 import dev.sorabatch.worker.CheckSchedule;
+import dev.sorabatch.worker.Failures;
 import dev.sorabatch.worker.WorkContext;
 import dev.sorabatch.worker.Worker;
 
 /**
- * Sends creates for pending items, within the rate limit, the in-flight limit and the provider's own concurrency
- * ceiling ({@link ConcurrencyCeiling}). Each item is SUBMITTING (committed) before its create and SUBMITTED with
- * the job id right after; when the outcome of a create is unknown the item stays SUBMITTING and goes to
- * {@link Reconciler}, never straight to a second create.
+ * Sends creates for pending items, each provider within its own rate limit, in-flight limit and learned concurrency
+ * ceiling ({@link ProviderLane}). Each item is SUBMITTING (committed) before its create and SUBMITTED with the job id
+ * right after; when the outcome of a create is unknown, what happens next follows from what the provider can do
+ * ({@link dev.sorabatch.worker.Failures#ambiguous}), never a blind second create.
  */
 public class SubmitWorker implements Worker<Item> {
 
+    /** The error code of an item not sent because its provider's creates stopped. */
+    static final String QUOTA_CODE = "quota_exhausted";
+
     private final WorkContext work;
     private final JobStore store;
-    private final VideoProvider provider;
     private final SubmitSettings settings;
     private final Backoff backoff;
     private final CheckSchedule schedule;
     private final InputReferences references;
-    private final CreateRateLimiter limiter;
-    private final ConcurrencyCeiling ceiling;
+    private final Map<String, ProviderLane> lanes = new LinkedHashMap<>();
+    private final AtomicInteger turn = new AtomicInteger();
     private final Budget budget;
+
+    /** A single provider, with the global limits. */
+    public SubmitWorker(WorkContext work, VideoProvider provider, SubmitSettings settings, Backoff backoff,
+                        CheckSchedule schedule, InputReferences references, Budget budget) {
+        this(work, ProviderRegistry.of(ProviderRegistry.OPENAI, provider, settings.limits()), settings, backoff, schedule,
+                references, budget);
+    }
 
     /**
      * @param backoff of creates
      * @param budget  reserves each create's price before it is sent; ends items that would pass a budget
      */
-    public SubmitWorker(WorkContext work, VideoProvider provider, SubmitSettings settings, Backoff backoff,
+    public SubmitWorker(WorkContext work, ProviderRegistry providers, SubmitSettings settings, Backoff backoff,
                         CheckSchedule schedule, InputReferences references, Budget budget) {
         this.work = work;
         this.store = work.store();
-        this.provider = provider;
         this.settings = settings;
         this.backoff = backoff;
         this.schedule = schedule;
         this.references = references;
-        this.limiter = new CreateRateLimiter(work.clock(), settings.requestsPerMinute(), settings.burst(),
-                settings.marginMillis());
-        this.ceiling = new ConcurrencyCeiling(work.clock(), settings.maxInFlight());
+        for (ProviderRegistry.Entry entry : providers.entries()) {
+            lanes.put(entry.name(), new ProviderLane(entry, work.clock(), settings.marginMillis()));
+        }
         this.budget = budget;
     }
 
-    /** Claims as many pending items as free slots and rate permits allow right now. */
+    /**
+     * Claims, provider by provider (starting with a different one each time), as many pending items as that
+     * provider's free slots and rate permit right now. Items for a provider whose creates stopped are claimed to be
+     * failed with the reason, without a call.
+     */
     @Override
     public List<Item> claim() throws SQLException {
-        int wanted = Math.min(work.settings().claimSize(),
-                Math.min(ceiling.get() - store.claims().countInFlight(), limiter.available()));
-        if (wanted <= 0) {
-            return List.of();
+        List<ProviderLane> order = new ArrayList<>(lanes.values());
+        Collections.rotate(order, -Math.floorMod(turn.getAndIncrement(), order.size()));
+        List<Item> claimed = new ArrayList<>();
+        for (ProviderLane lane : order) {
+            int room = work.settings().claimSize() - claimed.size();
+            if (room <= 0) {
+                break;
+            }
+            if (lane.stopped() != null || !work.failures().providerOpen(lane.name())) {
+                if (lane.stopped() != null) {
+                    claimed.addAll(store.claims().forCreate(lane.name(), room, settings.createLeaseMillis(),
+                            work.settings().owner()));
+                }
+                continue;
+            }
+            int wanted = Math.min(room, Math.min(lane.ceiling.get() - store.claims().countInFlight(lane.name()),
+                    lane.limiter.available()));
+            if (wanted <= 0) {
+                continue;
+            }
+            List<Item> items = budget.admit(store.claims().forCreate(lane.name(), wanted,
+                    settings.createLeaseMillis(), work.settings().owner()));
+            int granted = lane.limiter.acquire(items.size());
+            for (Item unsent : items.subList(granted, items.size())) {
+                store.items().releaseUnsent(unsent.id(), work.now(), null, null);
+            }
+            claimed.addAll(items.subList(0, granted));
         }
-        List<Item> items = budget.admit(
-                store.claims().forCreate(wanted, settings.createLeaseMillis(), work.settings().owner()));
-        int granted = limiter.acquire(items.size());
-        for (Item unsent : items.subList(granted, items.size())) {
-            store.items().releaseUnsent(unsent.id(), work.now(), null, null);
-        }
-        return items.subList(0, granted);
+        return claimed;
     }
 
     @Override
     public void work(Item item) throws SQLException {
         long now = work.now();
+        ProviderLane lane = lane(item);
+        String stopped = lane.stopped();
+        if (stopped != null) {
+            store.items().finish(item.id(), Move.CREATE_FAILED, QUOTA_CODE,
+                    "not sent: " + Failures.quotaMessage(lane.name(), stopped));
+            return;
+        }
+        VideoProvider provider = lane.provider.adapter();
         try {
             VideoRequest request = request(item);
             work.meters().created();
-            VideoJob job = provider.submit(request);
-            if (!store.items().accepted(item.id(), job.id(), work.now(), schedule.firstCheck(item, job))) {
+            VideoJob job = provider.submit(request, item.idempotencyKey());
+            if (!store.items().accepted(item.id(), job.id(), job.handle(), work.now(), schedule.firstCheck(item, job))) {
                 // the job id is already held (reconciliation adopted it): let reconciliation settle this item
                 store.items().reschedule(item.id(), ItemState.SUBMITTING, now, "submit_conflict",
                         "job " + job.id() + " was already recorded for another item");
@@ -91,25 +137,37 @@ public class SubmitWorker implements Worker<Item> {
             long delay = backoff.delayMillis(item.failures() + 1, e.retryAfter());
             boolean rateLimited = e.httpStatus() == 429;
             if (rateLimited) {
-                limiter.pauseUntil(now + delay); // no create at all before the provider's Retry-After
+                lane.limiter.pauseUntil(now + delay); // no create at all before the provider's Retry-After
                 String message = e.error() == null ? null : e.error().message();
                 if (ConcurrencyCeiling.aboutConcurrency(message)) {
-                    ceiling.lower(message, this::inFlight);
+                    lane.ceiling.lower(message, () -> inFlight(lane.name()));
                 }
             }
+            if (e.kind() == ProviderException.Kind.QUOTA_EXHAUSTED) {
+                lane.stop(e.getMessage());
+            }
             work.failures().create(item, e, now + delay, !rateLimited && backoff.exhausted(item.attempts()),
-                    now + settings.reconcileAfterMillis());
+                    now + settings.reconcileAfterMillis(), provider.capabilities());
         }
     }
 
-    /** The provider's current concurrency ceiling, as learned. */
+    /** The default provider's current concurrency ceiling, as learned. */
     public int ceiling() {
-        return ceiling.get();
+        return lanes.values().iterator().next().ceiling.get();
     }
 
-    private int inFlight() {
+    private ProviderLane lane(Item item) {
+        ProviderLane lane = lanes.get(item.provider());
+        if (lane == null) {
+            throw new IllegalStateException("item " + item.itemKey() + " is for provider " + item.provider()
+                    + ", which this run has not enabled (enabled: " + String.join(", ", lanes.keySet()) + ")");
+        }
+        return lane;
+    }
+
+    private int inFlight(String provider) {
         try {
-            return store.claims().countInFlight();
+            return store.claims().countInFlight(provider);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -121,8 +179,15 @@ public class SubmitWorker implements Worker<Item> {
         if (remixOf != null) {
             remixOf = store.items().jobIdOfRequest(remixOf).orElse(remixOf);
         }
-        return new VideoRequest(item.prompt(), item.model(), item.seconds(), item.size(), remixOf,
-                image(item.inputReference()));
+        return new VideoRequest(item.prompt(), item.model(), item.seconds(), frame(item),
+                item.audio() == null || item.audio(), image(item.inputReference()), remixOf);
+    }
+
+    /** The frame the catalogue settled at ingest; rows older than that have their size alone. */
+    static Frame frame(Item item) {
+        Frame bySize = Frame.ofSize(item.size()).orElseThrow();
+        return item.aspectRatio() == null ? bySize
+                : new Frame(bySize.width(), bySize.height(), item.aspectRatio(), item.resolution());
     }
 
     /** The first-frame image, read now: nothing is sent if it cannot be, and the reason is kept. */

@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.sorabatch.TestSettings;
+import dev.sorabatch.provider.ContractFace;
 import dev.sorabatch.simulator.SimulatorServer;
 import dev.sorabatch.simulator.SimulatorSettings;
 import dev.sorabatch.simulator.SimulatorStats;
@@ -38,7 +39,9 @@ import dev.sorabatch.simulator.SimulatorStats;
  * simulator running in this JVM, and prints one table of figures (also written as JSON).
  * <p>
  * {@code java -cp target/test-classes:target/sora-batch.jar dev.sorabatch.bench.Bench [--smoke] [--out file] [scenario...]}
- * with scenarios {@code rate concurrency overhead ingest stream faults startup claims} (default: all).
+ * with scenarios {@code rate concurrency overhead ingest stream faults startup claims} (default: all), and
+ * {@code --api openai|runway|fal|replicate} for the adapter and simulator face the batch scenarios run with (default
+ * openai; the figures of another are named {@code <scenario>-<api>}).
  * {@code bench/run} does exactly this after building the jar.
  */
 public final class Bench {
@@ -74,6 +77,9 @@ public final class Bench {
                    Map<String, Object> detail) {
     }
 
+    /** The adapter, and the simulator face it talks to, of the batch scenarios. */
+    private static ContractFace api = ContractFace.OPENAI;
+
     public static void main(String[] args) throws Exception {
         boolean smoke = false;
         Path out = Path.of("bench/results.json");
@@ -82,6 +88,7 @@ public final class Bench {
             switch (args[i]) {
                 case "--smoke" -> smoke = true;
                 case "--out" -> out = Path.of(args[++i]);
+                case "--api" -> api = ContractFace.valueOf(args[++i].toUpperCase(Locale.ROOT));
                 default -> names.add(args[i]);
             }
         }
@@ -171,8 +178,11 @@ public final class Bench {
         all.add(new Scenario("claims", "claim cost: " + (smoke ? "20,000" : "1,000,000") + " pending rows in one "
                 + "batch and a small batch dropped after it (job store in this JVM)", smoke ? 20_000 : 1_000_000,
                 sim -> { }, Map.of(), Kind.CLAIMS, 0));
-        return only.isEmpty() || only.contains("all") ? all
-                : all.stream().filter(s -> only.contains(s.name())).toList();
+        String suffix = api == ContractFace.OPENAI ? "" : "-" + api.provider();
+        return (only.isEmpty() || only.contains("all") ? all.stream() : all.stream().filter(s -> only.contains(s.name())))
+                .map(s -> new Scenario(s.name() + suffix, s.title() + (suffix.isEmpty() ? ""
+                        : ", " + api.provider() + "'s adapter and wire format"), s.items(), s.simulator(), s.pipeline(),
+                        s.kind(), s.timeoutSeconds())).toList();
     }
 
     // ------------------------------------------------------------------------------------------------ one run
@@ -187,7 +197,10 @@ public final class Bench {
         writeCsv(input, s.items(), s.kind());
 
         try (SimulatorServer simulator = new SimulatorServer(0, simSettings).start()) {
-            Map<String, String> settings = new LinkedHashMap<>(TestSettings.simulatorAt(simulator.baseUrl(), "bench"));
+            Map<String, String> settings = new LinkedHashMap<>(api == ContractFace.OPENAI
+                    ? TestSettings.simulatorAt(simulator.baseUrl(), "bench")
+                    : api.settings(simulator.baseUrl(api.api()), "bench"));
+            settings.put("sora.provider", api.provider());
             settings.put("sora.input.poll-interval", "100");
             settings.put("sora.input.settle-time", "100");
             settings.put("sora.progress.interval", "10s");

@@ -45,7 +45,7 @@ final class ClaimCost {
             insert(big, "small", SMALL);
             List<Item> firstTen = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                firstTen.addAll(store.claims().forCreate(1, 600_000, "bench"));
+                firstTen.addAll(store.claims().forCreate("openai", 1, 600_000, "bench"));
             }
             long smallId = batchId(big, "small");
             detail.put("small_batch_items_in_first_10_claims",
@@ -87,9 +87,10 @@ final class ClaimCost {
                     + "'OPEN', " + rows + ", " + now + ")");
             long batchId = batchId(ds, name);
             try (PreparedStatement ps = c.prepareStatement("insert into item (batch_id, item_key, key_folded, "
-                    + "request_id, row_no, take, state, prompt, model, seconds, size, metadata, next_attempt_at, created_at) "
-                    + "select ?, 'item-' || x, 'item-' || x, 'item-' || x, x, 1, 'PENDING', 'A paper boat drifting down a gutter, scene ' || x, "
-                    + "'sora-2', 4, '720x1280', '{}', ?, ? from system_range(?, ?)")) {
+                    + "request_id, row_no, take, state, prompt, model, seconds, size, metadata, next_attempt_at, created_at, "
+                    + "provider) select ?, 'item-' || x, 'item-' || x, 'item-' || x, x, 1, 'PENDING', "
+                    + "'A paper boat drifting down a gutter, scene ' || x, 'sora-2', 4, '720x1280', '{}', ?, ?, 'openai' "
+                    + "from system_range(?, ?)")) {
                 for (int from = 1; from <= rows; from += CHUNK) {
                     ps.setLong(1, batchId);
                     ps.setLong(2, now);
@@ -112,11 +113,11 @@ final class ClaimCost {
 
     /** Median wall time of {@code times} claims of {@code size} items (each claim takes new items). */
     private static double medianMillis(JobStore store, int size, int times) throws Exception {
-        store.claims().forCreate(size, 600_000, "bench"); // not timed: the first claim compiles its statements
+        store.claims().forCreate("openai", size, 600_000, "bench"); // not timed: the first claim compiles its statements
         List<Long> nanos = new ArrayList<>();
         for (int i = 0; i < times; i++) {
             long t = System.nanoTime();
-            store.claims().forCreate(size, 600_000, "bench");
+            store.claims().forCreate("openai", size, 600_000, "bench");
             nanos.add(System.nanoTime() - t);
         }
         return Math.round(StartupBench.median(nanos) / 10_000.0) / 100.0;

@@ -13,7 +13,7 @@ public final class Budgets {
 
     /** The built-in catalogue's prices. */
     public static ItemPrices builtInPrices() {
-        return new ItemPrices(ModelCatalog.builtIn(), ItemPrices.CATALOGUE_PROVIDER);
+        return new ItemPrices(ModelCatalog.builtIn(), "openai");
     }
 
     /** No limits: every create is priced and reserved, none refused. */

@@ -18,6 +18,7 @@ import dev.sorabatch.SimulatedProvider;
 import dev.sorabatch.StoreFixture;
 import dev.sorabatch.budget.Budgets;
 import dev.sorabatch.output.FolderOutputStore;
+import dev.sorabatch.provider.Requests;
 import dev.sorabatch.provider.VideoJob;
 import dev.sorabatch.provider.VideoRequest;
 import dev.sorabatch.qa.ClipCheck;
@@ -62,7 +63,7 @@ class FetchWorkerTest {
     /** One item whose job is done at the simulator, COMPLETED with content until {@code expiresAt}. */
     private Batch completed(String name, long expiresAt) throws Exception {
         Batch batch = fixture.batch(name, 1);
-        VideoJob job = simulator.provider.submit(new VideoRequest("A fox", "sora-2", 4, "720x1280"));
+        VideoJob job = simulator.provider.submit(Requests.text("A fox", "sora-2", 4, "720x1280"), "k");
         Item item = fixture.store.claims().forCreate(1, 30_000, "test").get(0);
         fixture.store.items().accepted(item.id(), job.id(), clock.millis(), clock.millis());
         fixture.store.items().completed(item.id(), clock.millis(), expiresAt);

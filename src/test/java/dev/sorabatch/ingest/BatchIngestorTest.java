@@ -104,7 +104,7 @@ class BatchIngestorTest {
 
     @Test
     void aReadCutShortByADeadProcessIsDiscardedAndTheFileIsReadAgainWhole() throws Exception {
-        IngestTransaction dead = store.batches().beginIngest("crash.csv", "test", LEASE);
+        IngestTransaction dead = store.batches().beginIngest("crash.csv", "test", "openai", LEASE);
         RequestValidator validator = new RequestValidator(ValidationRules.defaults());
         for (int row = 1; row <= 12_000; row++) {
             for (NewItem draft : validator.validate(new RawRow(row, Map.of("id", "c" + row, "prompt", "p"), null))) {

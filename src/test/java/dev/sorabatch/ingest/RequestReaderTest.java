@@ -26,13 +26,15 @@ class RequestReaderTest {
     private static final String CAFE = "Café au lait, 東京の夜\nsteam rising";
     private static final List<NewItem> EXPECTED = List.of(
             new NewItem(1, "intro", "intro-take1", "intro", 1, "A lighthouse on a cliff, waves crashing. Style: cinematic.",
-                    "sora-2", 8, "720x1280", null, null, "{\"note\":\"first, \\\"hero\\\" shot\"}", null),
+                    "sora-2", 8, "720x1280", null, null, "{\"note\":\"first, \\\"hero\\\" shot\"}", null,
+                    "openai", true, "9:16", "720p"),
             new NewItem(1, "intro", "intro-take2", null, 2, "A lighthouse on a cliff, waves crashing. Style: cinematic.",
-                    "sora-2", 8, "720x1280", null, null, "{\"note\":\"first, \\\"hero\\\" shot\"}", null),
+                    "sora-2", 8, "720x1280", null, null, "{\"note\":\"first, \\\"hero\\\" shot\"}", null,
+                    "openai", true, "9:16", "720p"),
             new NewItem(2, "cafe", "cafe", "cafe", 1, CAFE + ". Camera: close-up. Audio: rain falling.",
-                    "sora-2-pro", 8, "1792x1024", null, null, "{}", null),
+                    "sora-2-pro", 8, "1792x1024", null, null, "{}", null, "openai", true, "7:4", "1024p"),
             new NewItem(3, "3", "3", "3", 1, "She said \"hello\", then left",
-                    "sora-2", 4, "720x1280", null, null, "{}", null));
+                    "sora-2", 4, "720x1280", null, null, "{}", null, "openai", true, "9:16", "720p"));
 
     @ParameterizedTest
     @ValueSource(strings = {"requests.csv", "requests.json", "requests-with-defaults.json", "requests.jsonl"})

@@ -39,7 +39,8 @@ class RequestValidatorTest {
 
     @Test
     void appliesDefaults() {
-        assertEquals(List.of(new NewItem(1, "1", "1", "1", 1, "A fox at dawn", "sora-2", 4, "720x1280", null, null, "{}", null)),
+        assertEquals(List.of(new NewItem(1, "1", "1", "1", 1, "A fox at dawn", "sora-2", 4, "720x1280", null, null, "{}", null,
+                "openai", true, "9:16", "720p")),
                 row("prompt", "  A fox at dawn \n"));
     }
 

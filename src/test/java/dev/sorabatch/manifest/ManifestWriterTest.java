@@ -19,6 +19,7 @@ import dev.sorabatch.ManualClock;
 import dev.sorabatch.StoreFixture;
 import dev.sorabatch.budget.Budgets;
 import dev.sorabatch.output.FolderOutputStore;
+import dev.sorabatch.catalog.ModelCatalog;
 import dev.sorabatch.store.Batch;
 import dev.sorabatch.store.IngestTransaction;
 import dev.sorabatch.store.Item;
@@ -38,7 +39,7 @@ class ManifestWriterTest {
         ManualClock clock = new ManualClock(1_764_000_000_000L);
         try (StoreFixture fixture = new StoreFixture(dir, clock)) {
             Batch batch;
-            try (IngestTransaction tx = fixture.store.batches().beginIngest("shots.csv", "simulator", 30_000)) {
+            try (IngestTransaction tx = fixture.store.batches().beginIngest("shots.csv", "simulator", "openai", 30_000)) {
                 tx.add(new NewItem(2, "city", "city", "city", 1, "A city at night", "sora-2", 8, "720x1280", null, null,
                         "{\"scene\":\"1\"}", null));
                 tx.add(new NewItem(3, "=cmd", "_cmd", "_cmd", 1, "-a formula", "sora-2", 4, "720x1280", null, null, "{}",
@@ -56,7 +57,7 @@ class ManifestWriterTest {
             fixture.store.items().finish(claimed.get(1).id(), Move.CREATE_FAILED, "moderation_blocked", "blocked");
 
             new ManifestWriter(fixture.store.batches(), new FolderOutputStore(dir.resolve("out")),
-                    new ManifestSettings(new CostEstimate(Map.of("sora-2", "0.10")), dir.resolve("tmp")),
+                    new ManifestSettings(new CostEstimate(Map.of("sora-2", "0.10"), ModelCatalog.builtIn()), dir.resolve("tmp")),
                     Budgets.unlimited(fixture.store), batchName -> GalleryLinks.relative())
                     .write(fixture.store.batches().get(batch.id()), clock.millis());
 

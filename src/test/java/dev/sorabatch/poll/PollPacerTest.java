@@ -22,7 +22,7 @@ class PollPacerTest {
     private static Item item(Long submittedAt) {
         return new Item(1, 1, "k", "k", 1, 1, ItemState.SUBMITTED, "p", "sora-2", 4, "720x1280", null, null, "{}",
                 "video_1", 0, 1, 0, 0, 0, 0, null, null, 0, submittedAt, submittedAt, null, null, null, null, null,
-                null, null, 1);
+                null, null, 1, "openai", null, null, true, null, null);
     }
 
     private static VideoJob job(JobStatus status, int progress, Long pollAfter) {

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.sorabatch.ManualClock;
 import dev.sorabatch.SimulatedProvider;
 import dev.sorabatch.StoreFixture;
+import dev.sorabatch.provider.Requests;
 import dev.sorabatch.provider.VideoJob;
-import dev.sorabatch.provider.VideoRequest;
 import dev.sorabatch.simulator.SimulatorSettings;
 import dev.sorabatch.store.Batch;
 import dev.sorabatch.store.Item;
@@ -68,7 +68,7 @@ class PollWorkerTest {
     void aRunningJobRecordsItsProgressAndAFinishedOneIsDueForFetchingAtOnce() throws Exception {
         PollWorker worker = worker(new SimulatorSettings().generationTime(Duration.ofSeconds(30), Duration.ofSeconds(30)),
                 "right");
-        VideoJob slow = simulator.provider.submit(new VideoRequest("A fox", "sora-2", 4, "720x1280"));
+        VideoJob slow = simulator.provider.submit(Requests.text("A fox", "sora-2", 4, "720x1280"), "k");
         Batch running = submitted("running", slow.id());
         worker.work(worker.claim().get(0));
         Item checked = fixture.item(running, 1);
@@ -77,7 +77,7 @@ class PollWorkerTest {
         assertThat(checked.nextAttemptAt()).as("paced, not looped").isGreaterThan(clock.millis());
 
         simulator.server.settings().generationTime(Duration.ZERO, Duration.ZERO);
-        VideoJob quick = simulator.provider.submit(new VideoRequest("A hare", "sora-2", 4, "720x1280"));
+        VideoJob quick = simulator.provider.submit(Requests.text("A hare", "sora-2", 4, "720x1280"), "k");
         Batch batch = submitted("done", quick.id());
         worker.work(worker.claim().get(0));
         Item done = fixture.item(batch, 1);

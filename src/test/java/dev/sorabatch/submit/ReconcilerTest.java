@@ -16,8 +16,8 @@ import dev.sorabatch.SimulatedProvider;
 import dev.sorabatch.StoreFixture;
 import dev.sorabatch.poll.PollPacer;
 import dev.sorabatch.poll.PollSettings;
+import dev.sorabatch.provider.Requests;
 import dev.sorabatch.provider.VideoJob;
-import dev.sorabatch.provider.VideoRequest;
 import dev.sorabatch.simulator.SimulatorSettings;
 import dev.sorabatch.store.Batch;
 import dev.sorabatch.store.Item;
@@ -67,7 +67,7 @@ class ReconcilerTest {
         Batch batch = fixture.batch("lost", 2);
         List<Item> claimed = abandonedCreates(batch, 2);
         // the first create reached the provider, its answer did not reach us; the second never left
-        VideoJob made = simulator.provider.submit(new VideoRequest(claimed.get(0).prompt(), "sora-2", 4, "720x1280"));
+        VideoJob made = simulator.provider.submit(Requests.text(claimed.get(0).prompt(), "sora-2", 4, "720x1280"), "k");
 
         List<Reconciler.Round> rounds = reconciler.claim();
         assertThat(rounds).hasSize(1);

@@ -2,12 +2,14 @@ package dev.sorabatch.provider.openai;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.CamelContext;
@@ -16,9 +18,9 @@ import org.apache.camel.Message;
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.io.entity.StringEntity;
 
-import dev.sorabatch.provider.ContentStream;
+import dev.sorabatch.provider.Capability;
+import dev.sorabatch.provider.JobRef;
 import dev.sorabatch.provider.JobStatus;
 import dev.sorabatch.provider.ProviderError;
 import dev.sorabatch.provider.ProviderException;
@@ -36,7 +38,9 @@ import static dev.sorabatch.provider.http.HttpCall.encode;
 /**
  * OpenAI's Videos API, wire translation only (the HTTP call itself is {@link HttpCall}); also Azure OpenAI v1
  * (base URL {@code https://<resource>.openai.azure.com/openai/v1}, {@code api-key} header, deployment name as model)
- * and the built-in simulator.
+ * and the built-in simulator. It lists its jobs (an ambiguous create is settled by listing), serves a thumbnail,
+ * takes a first-frame image and remixes; Sora makes sound always. It deduplicates creates only where a gateway does
+ * so on a header named in {@code sora.openai.idempotency-header}.
  */
 public class OpenAiVideoProvider implements VideoProvider {
 
@@ -44,11 +48,20 @@ public class OpenAiVideoProvider implements VideoProvider {
 
     private final String name;
     private final Map<String, String> modelMap;
+    private final String idempotencyHeader;
+    private final Set<Capability> capabilities;
     private final HttpCall http;
 
     public OpenAiVideoProvider(CamelContext camel, OpenAiSettings settings) {
         this.name = settings.name();
         this.modelMap = settings.modelMap();
+        this.idempotencyHeader = settings.idempotencyHeader();
+        Set<Capability> can = EnumSet.of(Capability.LIST, Capability.THUMBNAIL, Capability.IMAGE_INPUT,
+                Capability.REMIX, Capability.AUDIO);
+        if (!idempotencyHeader.isEmpty()) {
+            can.add(Capability.IDEMPOTENT_CREATE);
+        }
+        this.capabilities = Set.copyOf(can);
         String authValue = settings.authHeader().equalsIgnoreCase("authorization") ? "Bearer " + settings.apiKey()
                 : settings.apiKey();
         this.http = new HttpCall(camel, settings.baseUrl(), Map.of(settings.authHeader(), authValue),
@@ -61,9 +74,18 @@ public class OpenAiVideoProvider implements VideoProvider {
     }
 
     @Override
-    public VideoJob submit(VideoRequest request) throws ProviderException {
+    public Set<Capability> capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public VideoJob submit(VideoRequest request, String idempotencyKey) throws ProviderException {
         String path = request.remixOf() != null ? "/videos/" + encode(request.remixOf()) + "/remix" : "/videos";
-        return http.call("POST", path, null, body(request), this::readJob);
+        Map<String, String> headers = new HashMap<>();
+        if (!idempotencyHeader.isEmpty()) {
+            headers.put(idempotencyHeader, idempotencyKey);
+        }
+        return http.call("POST", path, null, headers, body(request), this::readJob);
     }
 
     /**
@@ -73,14 +95,13 @@ public class OpenAiVideoProvider implements VideoProvider {
     private HttpEntity body(VideoRequest request) throws ProviderException {
         try {
             if (request.remixOf() != null) {
-                return new StringEntity(JSON.createObjectNode().put("prompt", request.prompt()).toString(),
-                        ContentType.APPLICATION_JSON);
+                return HttpCall.jsonBody(JSON.createObjectNode().put("prompt", request.prompt()));
             }
             MultipartEntityBuilder form = MultipartEntityBuilder.create()
                     .addTextBody("prompt", request.prompt(), ContentType.TEXT_PLAIN.withCharset(StandardCharsets.UTF_8))
                     .addTextBody("model", modelMap.getOrDefault(request.model(), request.model()))
                     .addTextBody("seconds", Integer.toString(request.seconds())) // a string on the wire; a number is a 400
-                    .addTextBody("size", request.size());
+                    .addTextBody("size", request.frame().size());
             ReferenceImage image = request.image();
             if (image != null) {
                 form.addBinaryBody("input_reference", image.bytes(), ContentType.create(image.contentType()),
@@ -94,30 +115,18 @@ public class OpenAiVideoProvider implements VideoProvider {
     }
 
     @Override
-    public VideoJob status(String jobId) throws ProviderException {
-        return http.call("GET", "/videos/" + encode(jobId), null, null, this::readJob);
+    public VideoJob status(JobRef job) throws ProviderException {
+        return http.call("GET", "/videos/" + encode(job.id()), null, null, this::readJob);
     }
 
     @Override
-    public <T> T download(String jobId, Variant variant, ContentHandler<T> handler) throws ProviderException, IOException {
-        try {
-            return http.call("GET", "/videos/" + encode(jobId) + "/content", "variant=" + variant.wire(), null, response -> {
-                Message m = response.getMessage();
-                String type = m.getHeader("Content-Type", variant.contentType(), String.class);
-                long length = m.getHeader("Content-Length", -1L, Long.class);
-                try (InputStream body = m.getBody(InputStream.class)) {
-                    return handler.handle(new ContentStream(body, type, length));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+    public <T> T download(JobRef job, Variant variant, ContentHandler<T> handler) throws ProviderException, IOException {
+        return http.download(http.baseUrl() + "/videos/" + encode(job.id()) + "/content?variant=" + variant.wire(),
+                variant, handler);
     }
 
     @Override
-    public List<VideoJob> listSince(Instant since) throws ProviderException {
+    public List<VideoJob> list(Instant since) throws ProviderException {
         List<VideoJob> jobs = new ArrayList<>();
         String after = null;
         while (true) {

@@ -11,9 +11,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.sorabatch.SimulatedProvider;
+import dev.sorabatch.provider.JobRef;
 import dev.sorabatch.provider.JobStatus;
-import dev.sorabatch.provider.ProviderException;
 import dev.sorabatch.provider.ProviderException.Kind;
+import dev.sorabatch.provider.ProviderException;
+import dev.sorabatch.provider.Requests;
 import dev.sorabatch.provider.Variant;
 import dev.sorabatch.provider.VideoJob;
 import dev.sorabatch.provider.VideoRequest;
@@ -23,26 +25,26 @@ import dev.sorabatch.simulator.SimulatorSettings;
 /** The OpenAI adapter against the simulator over HTTP: the wire both ways, and every failure classified. */
 class OpenAiVideoProviderTest {
 
-    private static final VideoRequest FOX = new VideoRequest("A fox at dawn", "sora-2", 8, "1280x720");
+    private static final VideoRequest FOX = Requests.text("A fox at dawn", "sora-2", 8, "1280x720");
 
     @Test
     void aJobIsCreatedFollowedDownloadedAndListed() throws Exception {
         try (SimulatedProvider sim = new SimulatedProvider(new SimulatorSettings().generationTime(Duration.ZERO,
                 Duration.ZERO).pollAfterMillis(1500L), "key", Map.of("sora-2", "my-deployment"))) {
-            VideoJob created = sim.provider.submit(FOX);
+            VideoJob created = sim.provider.submit(FOX, "k");
             assertThat(created.id()).startsWith("video_");
             assertThat(created.model()).as("the model map applies on the wire").isEqualTo("my-deployment");
             assertThat(created).extracting(VideoJob::prompt, VideoJob::seconds, VideoJob::size)
                     .containsExactly("A fox at dawn", 8, "1280x720");
 
-            VideoJob status = sim.provider.status(created.id());
+            VideoJob status = sim.provider.status(created.ref());
             assertThat(status.status()).isEqualTo(JobStatus.COMPLETED);
             assertThat(status.progress()).isEqualTo(100);
             assertThat(status.expiresAt()).isAfter(Instant.now());
             assertThat(status.pollAfterMillis()).isEqualTo(1500L);
 
             ByteArrayOutputStream body = new ByteArrayOutputStream();
-            String type = sim.provider.download(created.id(), Variant.VIDEO, content -> {
+            String type = sim.provider.download(created.ref(), Variant.VIDEO, content -> {
                 content.body().transferTo(body);
                 return content.contentType();
             });
@@ -50,10 +52,10 @@ class OpenAiVideoProviderTest {
             assertThat(body.size()).isPositive();
             assertThat(sim.server.stats().downloads("video")).isEqualTo(1);
 
-            VideoJob second = sim.provider.submit(FOX);
-            List<VideoJob> listed = sim.provider.listSince(Instant.now().minusSeconds(60));
+            VideoJob second = sim.provider.submit(FOX, "k");
+            List<VideoJob> listed = sim.provider.list(Instant.now().minusSeconds(60));
             assertThat(listed).extracting(VideoJob::id).as("newest first").containsExactly(second.id(), created.id());
-            assertThat(sim.provider.listSince(Instant.now().plusSeconds(60))).isEmpty();
+            assertThat(sim.provider.list(Instant.now().plusSeconds(60))).isEmpty();
             assertThat(sim.server.sha256(Asset.VIDEO)).isNotEmpty();
         }
     }
@@ -62,23 +64,23 @@ class OpenAiVideoProviderTest {
     void failuresAreClassifiedByWhatMaySafelyBeDoneNext() throws Exception {
         try (SimulatedProvider sim = new SimulatedProvider(new SimulatorSettings().requiredApiKey("right")
                 .maxInFlight(1).generationTime(Duration.ofSeconds(30), Duration.ofSeconds(30)), "right", Map.of())) {
-            assertThat(failure(() -> sim.provider.status("video_unknown"))).extracting(ProviderException::kind,
+            assertThat(failure(() -> sim.provider.status(JobRef.of("video_unknown")))).extracting(ProviderException::kind,
                     ProviderException::code).containsExactly(Kind.NOT_FOUND, "not_found");
-            assertThat(failure(() -> sim.provider.submit(new VideoRequest("p", "sora-2", 5, "720x1280"))).kind())
+            assertThat(failure(() -> sim.provider.submit(Requests.text("p", "sora-2", 5, "720x1280"), "k")).kind())
                     .as("a 400 is final").isEqualTo(Kind.REJECTED);
 
-            sim.provider.submit(FOX);
-            ProviderException busy = failure(() -> sim.provider.submit(FOX));
+            sim.provider.submit(FOX, "k");
+            ProviderException busy = failure(() -> sim.provider.submit(FOX, "k"));
             assertThat(busy.kind()).isEqualTo(Kind.RETRYABLE);
             assertThat(busy.httpStatus()).isEqualTo(429);
             assertThat(busy.retryAfter()).isPositive();
             assertThat(busy.error().message()).contains("Limit 1");
 
             sim.server.settings().serverErrorShare(1);
-            assertThat(failure(() -> sim.provider.submit(FOX)).kind()).as("a 5xx create may have happened")
+            assertThat(failure(() -> sim.provider.submit(FOX, "k")).kind()).as("a 5xx create may have happened")
                     .isEqualTo(Kind.OUTCOME_UNKNOWN);
             sim.server.settings().serverErrorShare(0).dropShare(1);
-            assertThat(failure(() -> sim.provider.submit(FOX))).extracting(ProviderException::kind,
+            assertThat(failure(() -> sim.provider.submit(FOX, "k"))).extracting(ProviderException::kind,
                     ProviderException::code).containsExactly(Kind.OUTCOME_UNKNOWN, "no_response");
         }
         try (SimulatedProvider sim = new SimulatedProvider(new SimulatorSettings().requiredApiKey("right"), "wrong",
@@ -92,8 +94,8 @@ class OpenAiVideoProviderTest {
         SimulatedProvider sim = new SimulatedProvider(new SimulatorSettings());
         sim.server.close();
         try (sim) {
-            assertThat(failure(() -> sim.provider.submit(FOX))).extracting(ProviderException::kind,
-                    ProviderException::code).containsExactly(Kind.RETRYABLE, "connection_refused");
+            assertThat(failure(() -> sim.provider.submit(FOX, "k"))).extracting(ProviderException::kind,
+                    ProviderException::code).containsExactly(Kind.RETRYABLE, "not_sent");
         }
     }
 
