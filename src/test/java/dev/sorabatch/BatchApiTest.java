@@ -55,16 +55,16 @@ class BatchApiTest {
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
             String text = metrics.body();
-            assertThat(value(text, "sora_items{provider=\"simulator\",state=\"stored\"}")).isEqualTo(3);
-            assertThat(value(text, "sora_items{provider=\"simulator\",state=\"pending\"}")).isEqualTo(0);
+            assertThat(value(text, "sora_items{provider=\"openai\",state=\"stored\"}")).isEqualTo(3);
+            assertThat(value(text, "sora_items{provider=\"openai\",state=\"pending\"}")).isEqualTo(0);
             assertThat(value(text, "sora_generated_seconds")).isEqualTo(24);
             assertThat(value(text, "sora_stored_bytes")).isEqualTo(bytes);
             assertThat(value(text, "sora_estimated_spend_usd")).isEqualTo(2.40); // 24 s of sora-2 at $0.10
             assertThat(value(text, "sora_jobs_in_flight")).isEqualTo(0);
-            assertThat(value(text, "sora_provider_creates_total{provider=\"simulator\"}")).isEqualTo(3);
-            assertThat(value(text, "sora_provider_status_calls_total{provider=\"simulator\"}")).isGreaterThanOrEqualTo(3);
-            assertThat(value(text, "sora_provider_throttled_total{provider=\"simulator\"}")).isEqualTo(0);
-            assertThat(value(text, "sora_retries_total{call=\"create\",provider=\"simulator\"}")).isEqualTo(0);
+            assertThat(value(text, "sora_provider_creates_total{provider=\"openai\"}")).isEqualTo(3);
+            assertThat(value(text, "sora_provider_status_calls_total{provider=\"openai\"}")).isGreaterThanOrEqualTo(3);
+            assertThat(value(text, "sora_provider_throttled_total{provider=\"openai\"}")).isEqualTo(0);
+            assertThat(value(text, "sora_retries_total{call=\"create\",provider=\"openai\"}")).isEqualTo(0);
             assertThat(value(text, "sora_concurrency_ceiling")).isEqualTo(20);
             assertThat(value(text, "sora_webhook_callbacks_total{outcome=\"refused\"}")).isEqualTo(0);
             assertThat(text).contains("camel_exchanges_total"); // Camel's own meters in the same registry

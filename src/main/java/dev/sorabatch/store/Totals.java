@@ -28,8 +28,8 @@ public final class Totals {
     public List<StateCount> itemsByProviderAndState() throws SQLException {
         List<StateCount> counts = new ArrayList<>();
         try (Connection c = jdbc.connection();
-             PreparedStatement ps = c.prepareStatement("select b.provider, i.state, count(*) from item i join batch b "
-                     + "on b.id = i.batch_id group by b.provider, i.state");
+             PreparedStatement ps = c.prepareStatement("select coalesce(i.provider, b.provider), i.state, count(*) "
+                     + "from item i join batch b on b.id = i.batch_id group by coalesce(i.provider, b.provider), i.state");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 counts.add(new StateCount(rs.getString(1), ItemState.valueOf(rs.getString(2)), rs.getLong(3)));
