@@ -72,8 +72,8 @@ public class ManifestWriter {
         Path csv = Files.createTempFile(tempDir, "manifest", ".csv");
         Path json = Files.createTempFile(tempDir, "manifest", ".json");
         try {
-            writeCsv(batch, csv);
-            writeJson(batch, finishedAt, json);
+            Plan plan = writeCsv(batch, csv);
+            writeJson(batch, finishedAt, json, plan);
             publish(batch, csv, "manifest.csv", "text/csv; charset=utf-8");
             gallery.publish(json, links.apply(batch.name()), output, batch.name(), tempDir);
             publish(batch, json, "manifest.json", "application/json");
@@ -89,7 +89,19 @@ public class ManifestWriter {
         }
     }
 
-    private void writeJson(Batch batch, long finishedAt, Path file) throws IOException, SQLException {
+    /** What the dry run's PLANNED items cost, summed while the CSV is written (one pass over the items less). */
+    private static final class Plan {
+        BigDecimal usd = BigDecimal.ZERO;
+        boolean unpriced;
+
+        void add(Item item, Optional<BigDecimal> price) {
+            if (item.state() == ItemState.PLANNED) {
+                price.ifPresentOrElse(p -> usd = usd.add(p), () -> unpriced = true);
+            }
+        }
+    }
+
+    private void writeJson(Batch batch, long finishedAt, Path file, Plan plan) throws IOException, SQLException {
         BatchCounts counts = store.counts(batch.id());
         Map<String, Long> seconds = store.storedSeconds(batch.id());
         try (JsonGenerator g = JSON.getFactory().createGenerator(file.toFile(), JsonEncoding.UTF8)) {
@@ -118,7 +130,7 @@ public class ManifestWriter {
             g.writeEndObject();
             g.writeNumberField("seconds_generated", seconds.values().stream().mapToLong(Long::longValue).sum());
             g.writeNumberField("estimated_cost_usd", cost.usd(store.storedClips(batch.id())));
-            writeSpend(g, batch);
+            writeSpend(g, batch, plan);
             g.writeArrayFieldStart("items");
             store.forEachItemWithQa(batch.id(), (item, qa) -> {
                 try {
@@ -138,18 +150,11 @@ public class ManifestWriter {
      * The batch's estimated spend against its budgets: what its creates were reserved at (list prices from the
      * catalogue), what a dry run plans, the limits, and the day's spend over every batch.
      */
-    private void writeSpend(JsonGenerator g, Batch batch) throws IOException, SQLException {
-        boolean[] unpriced = {false};
-        BigDecimal[] planned = {BigDecimal.ZERO};
-        store.forEachItem(batch.id(), item -> {
-            if (item.state() == ItemState.PLANNED) {
-                budget.prices().usd(item).ifPresentOrElse(p -> planned[0] = planned[0].add(p), () -> unpriced[0] = true);
-            }
-        });
+    private void writeSpend(JsonGenerator g, Batch batch, Plan plan) throws IOException, SQLException {
         g.writeObjectFieldStart("spend");
         g.writeNumberField("spent_usd", cents(budget.spent(batch.id())));
-        g.writeNumberField("planned_usd", cents(planned[0]));
-        g.writeBooleanField("planned_unpriced_items", unpriced[0]);
+        g.writeNumberField("planned_usd", cents(plan.usd));
+        g.writeBooleanField("planned_unpriced_items", plan.unpriced);
         writeUsd(g, "budget_per_batch_usd", budget.settings().perBatch());
         writeUsd(g, "budget_per_day_usd", budget.settings().perDay());
         g.writeNumberField("spent_today_usd", cents(budget.spentToday()));
@@ -225,7 +230,7 @@ public class ManifestWriter {
         }
         g.writeFieldName("metadata");
         g.writeTree(JSON.readTree(item.metadataJson()));
-        Optional<BigDecimal> price = budget.prices().usd(item);
+        Optional<BigDecimal> price = price(item);
         if (price.isPresent()) {
             g.writeNumberField("cost_usd", price.get().setScale(2, RoundingMode.HALF_UP));
         } else {
@@ -243,10 +248,18 @@ public class ManifestWriter {
         }
     }
 
-    private void writeCsv(Batch batch, Path file) throws IOException, SQLException {
+    /** The item's list price; none for a rejected row, which is never sent. */
+    private Optional<BigDecimal> price(Item item) {
+        return item.state() == ItemState.REJECTED ? Optional.empty() : budget.prices().usd(item);
+    }
+
+    private Plan writeCsv(Batch batch, Path file) throws IOException, SQLException {
+        Plan plan = new Plan();
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
              CSVPrinter csv = new CSVPrinter(w, CSVFormat.RFC4180.builder().setHeader(CSV_COLUMNS.toArray(String[]::new)).get())) {
             store.forEachItemWithQa(batch.id(), (item, qa) -> {
+                Optional<BigDecimal> price = price(item);
+                plan.add(item, price);
                 try {
                     csv.printRecord(CsvCells.safe(List.of(item.requestId(), item.row(), item.take(),
                             status(item.state()), nz(item.prompt()), nz(item.model()), nz(item.seconds()), nz(item.size()),
@@ -255,7 +268,7 @@ public class ManifestWriter {
                             nz(iso(item.storedAt())), item.state() == ItemState.STORED ? "" : nz(item.errorCode()),
                             item.state() == ItemState.STORED ? "" : nz(item.errorMessage()), item.metadataJson(),
                             nz(item.provider()), nz(item.audio()),
-                            budget.prices().usd(item).map(ManifestWriter::cents).map(Object::toString).orElse(""),
+                            price.map(ManifestWriter::cents).map(Object::toString).orElse(""),
                             qa == null ? "" : flagCodes(qa))));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -264,6 +277,7 @@ public class ManifestWriter {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+        return plan;
     }
 
     /** The flags' codes, space separated: {@code audio_missing size_mismatch}. */
