@@ -60,6 +60,7 @@ public final class SimulatorServer implements AutoCloseable {
         faces.put(SimulatorApi.RUNWAY, new RunwayFace(jobs, settings, stats));
         faces.put(SimulatorApi.FAL, new FalFace(jobs, settings, stats));
         faces.put(SimulatorApi.REPLICATE, new ReplicateFace(jobs, settings, stats));
+        faces.put(SimulatorApi.BEDROCK, new BedrockFace(jobs, settings, stats));
         faces.put(SimulatorApi.PIXAZO, new PixazoFace(jobs, settings, stats));
     }
 
