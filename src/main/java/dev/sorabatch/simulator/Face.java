@@ -62,6 +62,11 @@ abstract class Face {
         return path.startsWith("/files/");
     }
 
+    /** Whether a path is served without the API key: output files, and a face's own token endpoint. */
+    boolean open(String path) {
+        return isFile(path);
+    }
+
     /** Serves one request; {@code path} is below the face's prefix. */
     abstract void route(HttpExchange exchange, String method, String path) throws IOException;
 

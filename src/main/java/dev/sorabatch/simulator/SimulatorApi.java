@@ -11,7 +11,13 @@ public enum SimulatorApi {
     /** fal's queue, {@code /fal/<model id>} */
     FAL(""),
     /** Replicate's predictions API, {@code /replicate/v1/…} */
-    REPLICATE("");
+    REPLICATE(""),
+    /** Vertex AI's long-running Veo predictions, a token endpoint and Cloud Storage's JSON API, {@code /vertex/…} */
+    VERTEX(""),
+    /** Amazon Bedrock's async invoke REST API, {@code /bedrock/async-invoke}; outputs go to an S3 server */
+    BEDROCK(""),
+    /** The Pixazo gateway, {@code /pixazo/…} */
+    PIXAZO("");
 
     private final String basePath;
 

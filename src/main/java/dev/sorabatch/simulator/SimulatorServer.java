@@ -60,6 +60,9 @@ public final class SimulatorServer implements AutoCloseable {
         faces.put(SimulatorApi.RUNWAY, new RunwayFace(jobs, settings, stats));
         faces.put(SimulatorApi.FAL, new FalFace(jobs, settings, stats));
         faces.put(SimulatorApi.REPLICATE, new ReplicateFace(jobs, settings, stats));
+        faces.put(SimulatorApi.VERTEX, new VertexFace(jobs, settings, stats));
+        faces.put(SimulatorApi.BEDROCK, new BedrockFace(jobs, settings, stats));
+        faces.put(SimulatorApi.PIXAZO, new PixazoFace(jobs, settings, stats));
     }
 
     public synchronized SimulatorServer start() throws IOException {
@@ -160,7 +163,7 @@ public final class SimulatorServer implements AutoCloseable {
         }
         try {
             String key = settings.requiredApiKey();
-            if (key != null && !Face.isFile(path) && !face.authorized(exchange.getRequestHeaders(), key)) {
+            if (key != null && !face.open(path) && !face.authorized(exchange.getRequestHeaders(), key)) {
                 throw face.unauthorized();
             }
             face.route(exchange, exchange.getRequestMethod(), path);

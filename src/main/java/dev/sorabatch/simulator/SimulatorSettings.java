@@ -35,6 +35,8 @@ public final class SimulatorSettings {
     private volatile String requiredApiKey;
     private volatile boolean echoKey;
     private volatile Random random = new Random(42);
+    private volatile boolean outOfCredits;
+    private volatile String s3Endpoint = "";
 
     /**
      * The knobs from the {@code sora.simulator.*} settings, each checked with its bounds and in the pipeline's
@@ -65,7 +67,9 @@ public final class SimulatorSettings {
                 .pollAfterMillis(pollAfter.isEmpty() ? null : s.millis("sora.simulator.poll-after"))
                 .requiredApiKey(apiKey.isEmpty() ? null : apiKey)
                 .echoKey(s.flag("sora.simulator.echo-key"))
-                .seed(s.wholeNumber("sora.simulator.seed", Long.MIN_VALUE));
+                .seed(s.wholeNumber("sora.simulator.seed", Long.MIN_VALUE))
+                .outOfCredits(s.flag("sora.simulator.out-of-credits"))
+                .s3Endpoint(s.text("sora.simulator.s3-endpoint", ""));
     }
 
     /** {@code sora.simulator.port}: on 127.0.0.1; 0 picks a free one. */
@@ -207,6 +211,29 @@ public final class SimulatorSettings {
     public SimulatorSettings seed(long seed) {
         random = new Random(seed);
         return this;
+    }
+
+    /** When true, faces that bill by credit refuse creates as out of credits (Pixazo's 402); nothing is made. */
+    public SimulatorSettings outOfCredits(boolean out) {
+        outOfCredits = out;
+        return this;
+    }
+
+    /**
+     * The S3 endpoint (path-style, e.g. {@code http://127.0.0.1:9000}) the Bedrock face writes each finished job's
+     * {@code output.mp4} to, as Bedrock writes into the caller's bucket; empty: the Bedrock face refuses creates.
+     */
+    public SimulatorSettings s3Endpoint(String endpoint) {
+        s3Endpoint = endpoint == null ? "" : endpoint.strip();
+        return this;
+    }
+
+    public boolean outOfCredits() {
+        return outOfCredits;
+    }
+
+    public String s3Endpoint() {
+        return s3Endpoint;
     }
 
     public Duration generationMin() {

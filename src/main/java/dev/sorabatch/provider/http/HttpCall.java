@@ -65,7 +65,7 @@ public final class HttpCall {
     private final CamelContext camel;
     private final String baseUrl;
     private final URI origin;
-    private final Map<String, String> credentials;
+    private final Credentials credentials;
     private final Predicate<URI> alsoTrusted;
     private final ErrorReader errors;
     private final ProducerTemplate template;
@@ -79,10 +79,27 @@ public final class HttpCall {
     /** @param alsoTrusted other hosts that get the credentials (Replicate's file host) */
     public HttpCall(CamelContext camel, String baseUrl, Map<String, String> credentials, Predicate<URI> alsoTrusted,
                     ErrorReader errors) {
+        this(camel, baseUrl, constant(credentials), alsoTrusted, errors);
+    }
+
+    /** The headers that carry the credentials, taken afresh for every call (a short-lived OAuth token, say). */
+    @FunctionalInterface
+    public interface Credentials {
+        /** A failure here means nothing was sent. */
+        Map<String, String> headers() throws ProviderException;
+    }
+
+    private static Credentials constant(Map<String, String> headers) {
+        Map<String, String> copy = Map.copyOf(headers);
+        return () -> copy;
+    }
+
+    public HttpCall(CamelContext camel, String baseUrl, Credentials credentials, Predicate<URI> alsoTrusted,
+                    ErrorReader errors) {
         this.camel = camel;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.origin = URI.create(this.baseUrl);
-        this.credentials = Map.copyOf(credentials);
+        this.credentials = credentials;
         this.alsoTrusted = alsoTrusted;
         this.errors = errors;
         this.template = camel.createProducerTemplate();
@@ -169,7 +186,7 @@ public final class HttpCall {
     private <T> T send(String method, String url, String query, HttpEntity body, Map<String, String> headers,
                        AnswerReader<T> reader) throws ProviderException {
         URI uri = URI.create(url);
-        boolean trusted = trusted(uri);
+        Map<String, String> presented = trusted(uri) ? credentials.headers() : Map.of();
         Object[] result = new Object[1];
         Exchange exchange = template.send(endpoint(), ExchangePattern.InOut, ex -> {
             Message in = ex.getIn();
@@ -177,9 +194,7 @@ public final class HttpCall {
             // the query apart, so that a signed URL's encoded parameters are sent as they were handed out
             in.setHeader(Exchange.HTTP_URI, uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath());
             in.setHeader(Exchange.HTTP_QUERY, query != null ? query : uri.getRawQuery());
-            if (trusted) {
-                credentials.forEach(in::setHeader);
-            }
+            presented.forEach(in::setHeader);
             in.setHeader("Accept", "application/json");
             headers.forEach(in::setHeader);
             in.setBody(body);

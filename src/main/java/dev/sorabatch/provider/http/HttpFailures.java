@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.function.Function;
 
 import javax.net.ssl.SSLHandshakeException;
 
@@ -67,7 +68,12 @@ public final class HttpFailures {
 
     /** {@code retry-after-ms} (OpenAI, Runway's SDK) wins over {@code Retry-After} (seconds or an HTTP date). */
     public static Duration retryAfter(Message response) {
-        String ms = response.getHeader("retry-after-ms", String.class);
+        return retryAfter(name -> response.getHeader(name, String.class));
+    }
+
+    /** The same, from any answer's headers by name (an SDK's response). */
+    public static Duration retryAfter(Function<String, String> header) {
+        String ms = header.apply("retry-after-ms");
         if (ms != null) {
             try {
                 return Duration.ofMillis((long) Math.ceil(Double.parseDouble(ms.trim())));
@@ -75,7 +81,7 @@ public final class HttpFailures {
                 // fall through to Retry-After
             }
         }
-        String value = response.getHeader("Retry-After", String.class);
+        String value = header.apply("Retry-After");
         if (value == null) {
             return null;
         }
