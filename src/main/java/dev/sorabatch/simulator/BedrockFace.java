@@ -212,7 +212,7 @@ final class BedrockFace extends Face {
         URI uri = URI.create(s3Uri);
         String prefix = uri.getPath().replaceAll("^/+|/+$", "");
         String key = (prefix.isEmpty() ? "" : prefix + "/") + job.id() + "/output.mp4";
-        Asset.Body body = Asset.VIDEO.body(settings.largeVideoBytes());
+        Asset.Body body = Asset.VIDEO.body(settings.largeVideoBytes(), settings.video());
         try {
             Path file = Files.createTempFile("simulator-bedrock", ".mp4");
             try {

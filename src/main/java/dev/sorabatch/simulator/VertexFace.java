@@ -180,7 +180,7 @@ final class VertexFace extends Face {
             String storage = job.spec().input().path("parameters").path("storageUri").asText("");
             if (storage.isEmpty()) {
                 ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                Asset.VIDEO.body(settings.largeVideoBytes()).writeTo(bytes);
+                Asset.VIDEO.body(settings.largeVideoBytes(), settings.video()).writeTo(bytes);
                 video.put("bytesBase64Encoded", Base64.getEncoder().encodeToString(bytes.toByteArray()));
             } else {
                 video.put("gcsUri", (storage.endsWith("/") ? storage : storage + "/") + job.id() + "/sample_0.mp4");
@@ -210,7 +210,7 @@ final class VertexFace extends Face {
         } else {
             sendJson(exchange, 200, JSON.createObjectNode().put("kind", "storage#object").put("bucket", bucket)
                     .put("name", name).put("contentType", "video/mp4")
-                    .put("size", Long.toString(Asset.VIDEO.body(settings.largeVideoBytes()).length())));
+                    .put("size", Long.toString(Asset.VIDEO.body(settings.largeVideoBytes(), settings.video()).length())));
         }
     }
 }
