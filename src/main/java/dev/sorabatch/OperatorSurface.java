@@ -72,7 +72,7 @@ final class OperatorSurface {
         registry.bind("healthReport", new HealthReport(camel));
         registry.bind("domainMeters", new DomainMeters(meters, checked.store(), cost, checked.providers().defaultName(),
                 submit::ceiling));
-        registry.bind("batchApi", new BatchApi(new BatchOperations(checked.store(), cost), new ApiToken(http.token())));
+        registry.bind("batchApi", new BatchApi(new BatchOperations(checked.store(), cost, checked.providers()), new ApiToken(http.token())));
 
         VertxPlatformHttpServerConfiguration conf = new VertxPlatformHttpServerConfiguration();
         conf.setBindHost(http.host());

@@ -119,6 +119,29 @@ class BatchApiTest {
     }
 
     @Test
+    void cancelStopsTheJobsAtAProviderThatCanCancelThem(@TempDir Path dir) throws Exception {
+        Map<String, String> runway = Map.of("sora.provider", "simulator-runway", "sora.simulator.generation-min", "15s",
+                "sora.simulator.generation-max", "15s");
+        try (Pipeline p = Pipeline.start(dir, withServer(runway))) {
+            HttpClientFixture http = new HttpClientFixture(p);
+            p.drop("dusk.jsonl", "{\"id\":\"a\",\"prompt\":\"A harbour at dusk\"}\n"
+                    + "{\"id\":\"b\",\"prompt\":\"A lighthouse at dusk\"}\n");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Pipeline.JSON.readTree(http.get("/api/batches/dusk")
+                    .body()).path("counts").path("submitted").asInt() == 2);
+
+            JsonNode answer = Pipeline.JSON.readTree(http.post("/api/batches/dusk/cancel", TOKEN).body());
+            assertThat(answer.path("at_provider").asInt()).isEqualTo(2);
+            assertThat(answer.path("cancelled_at_provider").asInt()).isEqualTo(2);
+            assertThat(p.simulator().stats().cancels()).isEqualTo(2);
+
+            JsonNode manifest = p.awaitManifest("dusk", Duration.ofSeconds(40));
+            assertThat(manifest.path("counts").path("failed").asInt()).isEqualTo(2);
+            assertThat(manifest.path("counts").path("stored").asInt()).isZero();
+            assertThat(manifest.path("items").findValuesAsText("code")).containsOnly("job_cancelled");
+        }
+    }
+
+    @Test
     void anUncertainItemRetriedCreatesExactlyOneJobAndTheManifestIsWrittenAgain(@TempDir Path dir) throws Exception {
         try (Pipeline p = Pipeline.start(dir, withServer(Map.of()))) {
             HttpClientFixture http = new HttpClientFixture(p);

@@ -15,9 +15,15 @@ import org.slf4j.LoggerFactory;
 
 import dev.sorabatch.lifecycle.ProgressReporter;
 import dev.sorabatch.manifest.CostEstimate;
+import dev.sorabatch.provider.Capability;
+import dev.sorabatch.provider.JobRef;
+import dev.sorabatch.provider.ProviderException;
+import dev.sorabatch.provider.ProviderRegistry;
+import dev.sorabatch.provider.VideoProvider;
 import dev.sorabatch.store.Batch;
 import dev.sorabatch.store.BatchActions;
 import dev.sorabatch.store.BatchCounts;
+import dev.sorabatch.store.Item;
 import dev.sorabatch.store.ItemState;
 import dev.sorabatch.store.JobStore;
 
@@ -46,10 +52,18 @@ public final class BatchOperations {
 
     private final JobStore store;
     private final CostEstimate cost;
+    private final ProviderRegistry providers;
 
+    /** Without the providers (the command line): jobs already at a provider are left to finish. */
     public BatchOperations(JobStore store, CostEstimate cost) {
+        this(store, cost, null);
+    }
+
+    /** @param providers asked to stop a cancelled batch's jobs where they can; null for none */
+    public BatchOperations(JobStore store, CostEstimate cost, ProviderRegistry providers) {
         this.store = store;
         this.cost = cost;
+        this.providers = providers;
     }
 
     /** Every batch, newest first, with counts, ETA and spend so far. */
@@ -87,23 +101,51 @@ public final class BatchOperations {
     }
 
     /**
-     * Waiting items become CANCELLED. Jobs already at the provider run to their end and are fetched and stored,
-     * since they are paid: {@code VideoProvider} has no cancel call yet. When it has one (with a capability saying
-     * whether the provider honours it), the items counted in {@code at_provider} are the ones to cancel there.
+     * Waiting items become CANCELLED. Jobs already at a provider that can cancel ({@link Capability#CANCEL}) are
+     * cancelled there, and end {@code failed} with {@code job_cancelled} when the poll sees it; the others run to
+     * their end and are fetched and stored, since they are paid.
      */
     public Map<String, Object> cancel(String name) throws SQLException, Refused {
         Batch b = find(name);
         BatchActions.Outcome outcome = store.actions().cancel(b.id());
         refuseIf(outcome, b, "cancelled");
         int atProvider = store.batches().counts(b.id()).inFlight();
-        LOG.info("Batch {}: {} waiting items cancelled by the operator; {} already at the provider run to the end",
-                b.name(), outcome.items(), atProvider);
+        int stopped = providers == null ? 0 : cancelAtProviders(b);
+        LOG.info("Batch {}: {} waiting items cancelled by the operator; {} at the provider, {} of them cancelled there",
+                b.name(), outcome.items(), atProvider, stopped);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("batch_id", b.name());
         answer.put("cancelled", outcome.items());
         answer.put("at_provider", atProvider);
-        answer.put("note", "jobs already at the provider run to the end and are stored, since they are paid");
+        answer.put("cancelled_at_provider", stopped);
+        answer.put("note", "jobs at a provider that cannot cancel run to the end and are stored, since they are paid");
         return answer;
+    }
+
+    /** Best effort, one call per job: a job the provider will not stop is simply fetched when it ends. */
+    private int cancelAtProviders(Batch b) throws SQLException {
+        List<Item> running = new ArrayList<>();
+        store.batches().forEachItem(b.id(), item -> {
+            if (item.state() == ItemState.SUBMITTED && item.providerJobId() != null) {
+                running.add(item);
+            }
+        });
+        int stopped = 0;
+        for (Item item : running) {
+            VideoProvider provider = providers.adapter(item.provider() == null ? providers.defaultName()
+                    : item.provider());
+            if (!provider.can(Capability.CANCEL)) {
+                continue;
+            }
+            try {
+                provider.cancel(new JobRef(item.providerJobId(), item.providerJobHandle()));
+                stopped++;
+            } catch (ProviderException e) {
+                LOG.warn("{} could not cancel job {} of {}: {}", provider.name(), item.providerJobId(), item.itemKey(),
+                        e.getMessage());
+            }
+        }
+        return stopped;
     }
 
     /** Items in these states queued again as new attempts; the manifest is written again when they end. */
