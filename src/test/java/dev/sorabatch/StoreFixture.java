@@ -52,7 +52,7 @@ public final class StoreFixture implements AutoCloseable {
                         "sora-2", 4, "720x1280", null, null, "{}", null));
             }
             tx.flush();
-            return tx.open(name, name, null).orElseThrow();
+            return tx.open(name, name);
         }
     }
 
