@@ -18,8 +18,12 @@ public final class ChildPipeline {
 
     /** @param maxHeap the child's -Xmx, e.g. 128m */
     public static Process start(Path workDir, String maxHeap, Map<String, String> settings, Path log) throws IOException {
-        Path jar = Path.of(System.getProperty("sora.jar", "target/sora-batch.jar")).toAbsolutePath();
-        return start(jar, workDir, maxHeap, List.of(), settings, log);
+        return start(jar(), workDir, maxHeap, List.of(), settings, log);
+    }
+
+    /** The packaged jar the build made: {@code -Dsora.jar}, by default {@code target/sora-batch.jar}. */
+    public static Path jar() {
+        return Path.of(System.getProperty("sora.jar", "target/sora-batch.jar")).toAbsolutePath();
     }
 
     /** @param jvmOptions further JVM options, before the settings, e.g. a GC log or a profiler */
