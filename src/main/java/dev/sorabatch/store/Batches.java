@@ -125,6 +125,12 @@ public final class Batches {
         return claimed;
     }
 
+    /** The manifest is still being written: its claim is held until {@code leaseUntil}. */
+    public boolean renewFinalizing(long batchId, long leaseUntil) throws SQLException {
+        return jdbc.update("update batch set lease_until = ? where id = ? and state = '" + BatchState.FINALIZING + "'",
+                leaseUntil, batchId) == 1;
+    }
+
     public boolean finalized(long batchId) throws SQLException {
         return jdbc.update("update batch set state = '" + BatchState.FINALIZED + "', finished_at = ?, lease_until = null, "
                 + "finalize_error = null where id = ? and state = '" + BatchState.FINALIZING + "'", jdbc.now(), batchId) == 1;
