@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -74,7 +73,7 @@ class ClusterIT {
             List<Instant> accepted = stats.createTimes();
             int maxPerMinute = Cluster.maxInWindow(accepted, MINUTE);
             ReliabilityFigures.of("none (limits)", "–", INSTANCES, "PostgreSQL", manifest, 0,
-                            unaccounted(stats, manifest), duplicates(stats), seconds)
+                            ReliabilityFigures.unaccounted(stats, manifest), ReliabilityFigures.duplicates(stats), seconds)
                     .with("requests_per_minute", perMinute)
                     .with("max_creates_in_any_60s_at_provider", maxPerMinute)
                     .with("max_creates_in_any_1s_at_provider", Cluster.maxInWindow(accepted, Duration.ofSeconds(1)))
@@ -139,9 +138,9 @@ class ClusterIT {
             double seconds = (System.nanoTime() - started) / 1e9;
             JsonNode manifest = manifest("kills");
             SimulatorStats stats = simulator.stats();
-            int lostPaid = unaccounted(stats, manifest);
+            int lostPaid = ReliabilityFigures.unaccounted(stats, manifest);
             ReliabilityFigures.of("kill -9 (random instance, restarted at once)", kills + " kills", INSTANCES,
-                            "PostgreSQL", manifest, lostInputs, lostPaid, duplicates(stats), seconds)
+                            "PostgreSQL", manifest, lostInputs, lostPaid, ReliabilityFigures.duplicates(stats), seconds)
                     .with("lost_create_answers", stats.lostResponses())
                     .with("jobs_created", stats.jobsCreated())
                     .with("kills_of_working_instances", killsOfWorking)
@@ -196,7 +195,7 @@ class ClusterIT {
                     .filter(r -> !r.at().isBefore(stormFrom) && r.at().isBefore(stormTo)).count();
             ReliabilityFigures.of("provider faults + 429 storm", "5xx 10 %, drops 5 %, lost answers 5 %; "
                                     + "10 s of 429s", INSTANCES, "PostgreSQL", manifest, 0,
-                            unaccounted(stats, manifest), duplicates(stats), seconds)
+                            ReliabilityFigures.unaccounted(stats, manifest), ReliabilityFigures.duplicates(stats), seconds)
                     .with("server_errors", stats.serverErrors())
                     .with("drops", stats.drops())
                     .with("lost_create_answers", stats.lostResponses())
@@ -209,7 +208,7 @@ class ClusterIT {
                     .noneMatch(t -> !t.isBefore(stormFrom) && t.isBefore(stormTo));
             assertThat(stats.serverErrors() + stats.drops() + stats.lostResponses()).as("faults injected")
                     .isGreaterThan(items / 10);
-            assertThat(unaccounted(stats, manifest)).as("jobs created that the manifest does not account for").isZero();
+            assertThat(ReliabilityFigures.unaccounted(stats, manifest)).as("jobs created that the manifest does not account for").isZero();
             assertThat(stats.jobsPerPrompt()).as("prompts created").hasSize(items);
             assertThat(stats.jobsPerPrompt().values()).as("creates per item").allMatch(n -> n == 1);
             assertOneBatchAllStored(manifest, "faults", items);
@@ -280,18 +279,5 @@ class ClusterIT {
                 .isEqualTo(items);
         assertThat(dir.resolve("data/done/" + batch + ".csv")).exists();
         assertThat(dir.resolve("data/inbox/" + batch + ".csv")).doesNotExist();
-    }
-
-    /** Jobs the provider created (and billed) that no manifest item ended stored, failed or expired with. */
-    static int unaccounted(SimulatorStats stats, JsonNode manifest) {
-        Map<String, String> statusByJob = new HashMap<>();
-        manifest.path("items").forEach(item -> statusByJob.put(item.path("provider_job_id").asText(),
-                item.path("status").asText()));
-        Set<String> settled = Set.of("stored", "failed", "expired");
-        return (int) stats.jobIds().stream().filter(id -> !settled.contains(statusByJob.getOrDefault(id, ""))).count();
-    }
-
-    static int duplicates(SimulatorStats stats) {
-        return stats.jobsPerPrompt().values().stream().mapToInt(n -> n - 1).sum();
     }
 }

@@ -5,11 +5,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+
+import dev.sorabatch.simulator.SimulatorStats;
 
 /**
  * One row of the fault matrix (docs/reliability.md) as a fault test measured it, written to
@@ -50,5 +54,18 @@ public record ReliabilityFigures(String fault, String rate, int items, int insta
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Jobs the provider created (and billed) that no manifest item ended stored, failed or expired with. */
+    public static int unaccounted(SimulatorStats stats, JsonNode manifest) {
+        Map<String, String> statusByJob = new HashMap<>();
+        manifest.path("items").forEach(item -> statusByJob.put(item.path("provider_job_id").asText(),
+                item.path("status").asText()));
+        Set<String> settled = Set.of("stored", "failed", "expired");
+        return (int) stats.jobIds().stream().filter(id -> !settled.contains(statusByJob.getOrDefault(id, ""))).count();
+    }
+
+    public static int duplicates(SimulatorStats stats) {
+        return stats.jobsPerPrompt().values().stream().mapToInt(n -> n - 1).sum();
     }
 }
