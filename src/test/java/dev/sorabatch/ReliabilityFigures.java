@@ -5,7 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.HashMap;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.Set;
 
@@ -56,13 +57,20 @@ public record ReliabilityFigures(String fault, String rate, int items, int insta
         }
     }
 
-    /** Jobs the provider created (and billed) that no manifest item ended stored, failed or expired with. */
+    /**
+     * Jobs the provider created (and billed) that no manifest item ended stored, failed or expired with. Faces show
+     * the engine's job id in their own forms (a UUID with dashes, inside an operation name), so an item names a job
+     * when its provider job id, dashes removed, contains the engine's id.
+     */
     public static int unaccounted(SimulatorStats stats, JsonNode manifest) {
-        Map<String, String> statusByJob = new HashMap<>();
-        manifest.path("items").forEach(item -> statusByJob.put(item.path("provider_job_id").asText(),
-                item.path("status").asText()));
         Set<String> settled = Set.of("stored", "failed", "expired");
-        return (int) stats.jobIds().stream().filter(id -> !settled.contains(statusByJob.getOrDefault(id, ""))).count();
+        List<String> settledJobs = new ArrayList<>();
+        manifest.path("items").forEach(item -> {
+            if (settled.contains(item.path("status").asText())) {
+                settledJobs.add(item.path("provider_job_id").asText().replace("-", ""));
+            }
+        });
+        return (int) stats.jobIds().stream().filter(id -> settledJobs.stream().noneMatch(j -> j.contains(id))).count();
     }
 
     public static int duplicates(SimulatorStats stats) {
