@@ -11,7 +11,6 @@ import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
@@ -76,12 +75,11 @@ public final class WebhookEndpoint {
                     + " is configured here (sora.webhooks." + provider + "-secret)");
         }
         String type = String.valueOf(request.getHeader("Content-Type")).toLowerCase(Locale.ROOT);
-        Object body = exchange.getIn().getBody();
-        if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/")
-                || body != null && !(body instanceof Buffer)) {
+        if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/")) {
             return answer(exchange, provider, Outcome.MALFORMED, "callbacks are JSON");
         }
-        byte[] raw = body == null ? new byte[0] : ((Buffer) body).getBytes();
+        // the bytes as received (Vert.x's buffer, or Camel's stream cache of it): never a decoded or re-encoded copy
+        byte[] raw = exchange.getIn().getBody() == null ? new byte[0] : exchange.getIn().getBody(byte[].class);
         Function<String, String> header = request::getHeader;
         Delivery delivery;
         try {
