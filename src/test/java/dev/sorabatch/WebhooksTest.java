@@ -80,7 +80,8 @@ class WebhooksTest {
 
     @Test
     void refusedCallbacksChangeNothingAndAreCountedByOutcome(@TempDir Path dir) throws Exception {
-        Map<String, String> slow = Map.of("sora.simulator.generation-min", "60s", "sora.simulator.generation-max", "60s");
+        Map<String, String> slow = Map.of("sora.simulator.generation-min", "60s", "sora.simulator.generation-max", "60s",
+                "sora.webhooks.max-body-bytes", "4096");
         try (Pipeline p = Pipeline.start(dir, callbacksOn("replicate", slow))) {
             HttpClientFixture http = new HttpClientFixture(p);
             p.drop("held.csv", "prompt\nA heron that waits\n");
@@ -108,6 +109,9 @@ class WebhooksTest {
             Map<String, String> form = new HashMap<>(valid);
             form.put("Content-Type", "application/x-www-form-urlencoded");
             assertThat(http.post("/webhooks/replicate", form, body).statusCode()).isEqualTo(400);
+            byte[] huge = ("{\"id\":\"" + job + "\",\"logs\":\"" + "x".repeat(5000) + "\"}").getBytes(StandardCharsets.UTF_8);
+            assertThat(http.post("/webhooks/replicate", signed("msg_e", now, huge, SECRET), huge).statusCode())
+                    .as("over the body limit").isEqualTo(413);
             assertThat(only(p, "held")).as("nothing changed").isEqualTo(held);
 
             assertThat(http.post("/webhooks/replicate", valid, body).statusCode()).isEqualTo(200);

@@ -16,7 +16,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * fal's signing keys, read from its JWKS ({@code sora.webhooks.fal-jwks-url}) and kept for a day, as fal's docs
  * advise. A signature no cached key verifies makes one fresh read (fal may have rotated its keys), but never more
- * than one a minute: forged callbacks cannot turn into a flood of reads.
+ * than one a minute: forged callbacks cannot turn into a flood of reads. A failed read is not tried again for a
+ * minute either; meanwhile callbacks are answered at once as unverifiable (fal retries them).
  */
 final class FalKeys {
 
@@ -30,6 +31,8 @@ final class FalKeys {
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private List<PublicKey> keys = List.of();
     private long readAt = Long.MIN_VALUE;
+    private long failedAt = Long.MIN_VALUE;
+    private String failure;
 
     FalKeys(URI url, Clock clock) {
         this.url = url;
@@ -50,8 +53,21 @@ final class FalKeys {
         long now = clock.millis();
         long age = readAt == Long.MIN_VALUE ? Long.MAX_VALUE : now - readAt;
         if (age > KEEP.toMillis() || reread && age > REREAD_AFTER.toMillis()) {
-            keys = read();
-            readAt = now;
+            if (failedAt != Long.MIN_VALUE && now - failedAt < REREAD_AFTER.toMillis()) {
+                if (keys.isEmpty()) {
+                    throw new IOException(failure);
+                }
+                return keys;
+            }
+            try {
+                keys = read();
+                readAt = now;
+                failedAt = Long.MIN_VALUE;
+            } catch (IOException e) {
+                failedAt = now;
+                failure = e.getMessage();
+                throw e;
+            }
         }
         return keys;
     }

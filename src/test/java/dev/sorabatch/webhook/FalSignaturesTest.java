@@ -14,6 +14,7 @@ import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -108,6 +109,11 @@ class FalSignaturesTest {
         long now = System.currentTimeMillis();
         StandardWebhooksTest.assertRefused(check, headers(fal, "req-1", Long.toString(now / 1000), body), body, now,
                 Outcome.KEYS_UNAVAILABLE);
+        long before = System.nanoTime();
+        StandardWebhooksTest.assertRefused(check, headers(fal, "req-1", Long.toString(now / 1000), body), body, now,
+                Outcome.KEYS_UNAVAILABLE);
+        assertThat(Duration.ofNanos(System.nanoTime() - before)).as("answered without trying again within the minute")
+                .isLessThan(Duration.ofMillis(50));
     }
 
     private URI serve(PublicKey key, AtomicInteger reads) throws IOException {
