@@ -4,16 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 
+import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.sorabatch.ManualClock;
 import dev.sorabatch.StoreFixture;
 
 /** What a verified callback does to the store: a status check due now, once per delivery, on every instance. */
+@ParameterizedClass
+@EnumSource(StoreFixture.Engine.class)
 class CallbackHintsTest {
+
+    @Parameter
+    StoreFixture.Engine engine;
 
     @TempDir
     Path dir;
@@ -24,7 +33,7 @@ class CallbackHintsTest {
 
     @BeforeEach
     void submitted() throws Exception {
-        fixture = new StoreFixture(dir, clock);
+        fixture = new StoreFixture(engine, dir, clock);
         fixture.batch("hints", 1);
         item = fixture.store.claims().forCreate(1, 30_000, "test").get(0);
         fixture.store.items().accepted(item.id(), "job-1", clock.millis(), clock.millis() + 600_000);
@@ -50,7 +59,8 @@ class CallbackHintsTest {
 
     @Test
     void aReplayedDeliveryIsRefusedOnAnotherInstanceUntilItWouldBeStaleAnyway() throws Exception {
-        JobStore other = new JobStore(fixture.dataSource, clock); // a second instance on the same store
+        HikariDataSource pool = Database.open(fixture.settings); // a second instance on the same store
+        JobStore other = new JobStore(pool, clock);
         assertThat(fixture.store.callbacks().take("openai", "msg_1", clock.millis() + 300_000, "job-1"))
                 .isEqualTo(CallbackHints.Result.DUE_NOW);
         fixture.store.items().recordProgress(item.id(), 50, clock.millis() + 600_000);
@@ -67,6 +77,7 @@ class CallbackHintsTest {
                 .isEqualTo(CallbackHints.Result.DUE_NOW);
         assertThat(fixture.store.callbacks().take("openai", "msg_1", clock.millis() + 300_000, "job-1"))
                 .isEqualTo(CallbackHints.Result.DUE_NOW);
+        pool.close();
     }
 
     @Test
