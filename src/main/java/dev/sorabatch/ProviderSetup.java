@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.apache.camel.CamelContext;
 
@@ -82,8 +83,12 @@ record ProviderSetup(String batchProvider, List<Choice> choices, ModelCatalog ca
         return hints;
     }
 
-    /** The adapters, over the simulator (started now, on loopback) where it plays the provider. */
-    ProviderRegistry registry(CamelContext camel) throws Exception {
+    /**
+     * The adapters, over the simulator (started now, on loopback) where it plays the provider.
+     *
+     * @param callbackUrl per provider, the URL its creates name for callbacks, or null
+     */
+    ProviderRegistry registry(CamelContext camel, Function<String, String> callbackUrl) throws Exception {
         SimulatorServer server = null;
         if (choices.stream().anyMatch(Choice::simulated)) {
             server = new SimulatorServer(SimulatorSettings.port(settings), SimulatorSettings.from(settings)).start();
@@ -93,12 +98,13 @@ record ProviderSetup(String batchProvider, List<Choice> choices, ModelCatalog ca
         }
         List<ProviderRegistry.Entry> entries = new ArrayList<>();
         for (Choice c : choices) {
-            entries.add(new ProviderRegistry.Entry(c.name(), adapter(camel, c, server), c.limits(), c.credentialsHint()));
+            entries.add(new ProviderRegistry.Entry(c.name(), adapter(camel, c, server, callbackUrl.apply(c.name())),
+                    c.limits(), c.credentialsHint()));
         }
         return new ProviderRegistry(entries);
     }
 
-    private VideoProvider adapter(CamelContext camel, Choice c, SimulatorServer server) {
+    private VideoProvider adapter(CamelContext camel, Choice c, SimulatorServer server, String callbackUrl) {
         if (c.simulated()) {
             String key = settings.text("sora.simulator.api-key", "");
             key = key.isEmpty() ? SIMULATOR : key;
@@ -108,15 +114,16 @@ record ProviderSetup(String batchProvider, List<Choice> choices, ModelCatalog ca
                         settings.map("sora.openai.model-map")));
                 case "runway" -> new RunwayVideoProvider(camel, new RunwaySettings(url, key,
                         settings.text("sora.runway.api-version", RUNWAY_VERSION)), catalog);
-                case "fal" -> new FalVideoProvider(camel, new FalSettings(url, key), catalog);
-                default -> new ReplicateVideoProvider(camel, new ReplicateSettings(url, key), catalog);
+                case "fal" -> new FalVideoProvider(camel, new FalSettings(url, key), catalog, callbackUrl);
+                default -> new ReplicateVideoProvider(camel, new ReplicateSettings(url, key), catalog, callbackUrl);
             };
         }
         return switch (c.name()) {
             case "openai" -> new OpenAiVideoProvider(camel, (OpenAiSettings) c.adapterSettings());
             case "runway" -> new RunwayVideoProvider(camel, (RunwaySettings) c.adapterSettings(), catalog);
-            case "fal" -> new FalVideoProvider(camel, (FalSettings) c.adapterSettings(), catalog);
-            default -> new ReplicateVideoProvider(camel, (ReplicateSettings) c.adapterSettings(), catalog);
+            case "fal" -> new FalVideoProvider(camel, (FalSettings) c.adapterSettings(), catalog, callbackUrl);
+            default -> new ReplicateVideoProvider(camel, (ReplicateSettings) c.adapterSettings(), catalog,
+                    callbackUrl);
         };
     }
 
