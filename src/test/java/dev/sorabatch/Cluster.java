@@ -51,7 +51,12 @@ public final class Cluster implements AutoCloseable {
      */
     public static Cluster start(Path jar, Path dir, int size, Map<String, String> settings, Path logPrefix)
             throws IOException, SQLException {
-        PostgresFixture.Db db = PostgresFixture.freshDatabase();
+        return start(jar, dir, size, settings, logPrefix, PostgresFixture.freshDatabase());
+    }
+
+    /** Starts {@code size} instances of {@code jar} in {@code dir}, on {@code db}. */
+    public static Cluster start(Path jar, Path dir, int size, Map<String, String> settings, Path logPrefix,
+                                PostgresFixture.Db db) throws IOException {
         Map<String, String> all = new HashMap<>(settings);
         all.put("sora.store.url", db.url());
         all.put("sora.store.user", db.user());

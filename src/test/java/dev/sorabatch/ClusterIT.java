@@ -96,13 +96,13 @@ class ClusterIT {
      */
     @Test
     void killedAtRandomMomentsThreeInstancesLoseNoInputAndNoPaidJobAndCreateEachItemOnce() throws Exception {
-        int items = 200;
+        int items = 150;
         int kills = 20;
         SimulatorSettings sim = new SimulatorSettings().blockedWord(null).lostResponseShare(0.05)
                 .generationTime(Duration.ofMillis(500), Duration.ofSeconds(2));
         try (SimulatorServer simulator = new SimulatorServer(0, sim).start()) {
             Map<String, String> settings = settings(simulator);
-            // 200 creates at 300 a minute take 40 s at least: longer than the 20 kills, 2.5 s apart at most
+            // 150 creates at 300 a minute take 30 s at least: longer than the 20 kills, 1.5 s apart at most
             settings.putAll(Map.of("sora.rate.requests-per-minute", "300", "sora.rate.burst", "5",
                     "sora.max-in-flight", "20"));
             Random random = new Random(20261202);
@@ -116,7 +116,7 @@ class ClusterIT {
                 drop("kills", ProviderFaultsTest.prompts(items, "A paper lantern drifting over a lake"));
                 await().atMost(Duration.ofMinutes(2)).until(() -> simulator.stats().jobsCreated() > 0);
                 for (int kill = 1; kill <= kills; kill++) {
-                    Thread.sleep(random.nextInt(2500)); // a random moment of work: the crash point is the variable
+                    Thread.sleep(random.nextInt(1500)); // a random moment of work: the crash point is the variable
                     // an instance at work if there is one: one still starting has little to lose
                     List<Integer> working = IntStream.range(0, INSTANCES).filter(cluster::watching).boxed().toList();
                     int victim = working.isEmpty() ? random.nextInt(INSTANCES)
@@ -212,6 +212,50 @@ class ClusterIT {
             assertThat(stats.jobsPerPrompt()).as("prompts created").hasSize(items);
             assertThat(stats.jobsPerPrompt().values()).as("creates per item").allMatch(n -> n == 1);
             assertOneBatchAllStored(manifest, "faults", items);
+        }
+    }
+
+    /**
+     * The PostgreSQL server is stopped (cleanly, as for an upgrade or a failover) while three instances are at work,
+     * and started again after a few seconds: the instances ride it out and finish the batch, nothing created twice.
+     */
+    @Test
+    void aStoreRestartUnderThreeInstancesLosesNothingAndCreatesEachItemOnce() throws Exception {
+        int items = 90;
+        SimulatorSettings sim = new SimulatorSettings().blockedWord(null)
+                .generationTime(Duration.ofSeconds(1), Duration.ofSeconds(2));
+        try (SimulatorServer simulator = new SimulatorServer(0, sim).start();
+             PostgresFixture.OwnServer store = PostgresFixture.OwnServer.start(dir.resolve("pg"))) {
+            Map<String, String> settings = settings(simulator);
+            settings.putAll(Map.of("sora.rate.requests-per-minute", "600", "sora.rate.burst", "10",
+                    "sora.max-in-flight", "20"));
+            long started;
+            long outageMillis = 3000 + new Random(20261202).nextInt(3000);
+            try (Cluster cluster = Cluster.start(ChildPipeline.jar(), dir, INSTANCES, settings, log("store-restart"),
+                    store.db())) {
+                awaitAllWatching(cluster);
+                started = System.nanoTime();
+                drop("restart", ProviderFaultsTest.prompts(items, "A night train crossing a snowfield"));
+                await().atMost(Duration.ofMinutes(2)).failFast("an instance exited", () -> !cluster.exited().isEmpty())
+                        .until(() -> simulator.stats().jobsCreated() >= items / 3);
+                store.stop();
+                Thread.sleep(outageMillis); // how long the store is away is the variable
+                store.startAgain();
+                awaitManifest(cluster, "restart", Duration.ofMinutes(3));
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            JsonNode manifest = manifest("restart");
+            SimulatorStats stats = simulator.stats();
+            ReliabilityFigures.of("store restart (PostgreSQL stopped cleanly, started again)",
+                            "1 outage of " + outageMillis / 100 / 10.0 + " s", INSTANCES, "PostgreSQL", manifest, 0,
+                            ReliabilityFigures.unaccounted(stats, manifest), ReliabilityFigures.duplicates(stats),
+                            seconds)
+                    .write("cluster-store-restart");
+
+            assertThat(ReliabilityFigures.unaccounted(stats, manifest)).as("jobs not accounted for").isZero();
+            assertThat(stats.jobsPerPrompt()).as("prompts created").hasSize(items);
+            assertThat(stats.jobsPerPrompt().values()).as("creates per item").allMatch(n -> n == 1);
+            assertOneBatchAllStored(manifest, "restart", items);
         }
     }
 
