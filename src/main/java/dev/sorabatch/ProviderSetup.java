@@ -118,7 +118,9 @@ record ProviderSetup(String batchProvider, List<Choice> choices, ModelCatalog ca
         for (Choice c : choices) {
             entries.add(new ProviderRegistry.Entry(c.name(), adapter(camel, c, server), c.limits(), c.credentialsHint()));
         }
-        return new ProviderRegistry(entries);
+        ProviderRegistry registry = new ProviderRegistry(entries);
+        camel.getRegistry().bind("providers", registry);
+        return registry;
     }
 
     private VideoProvider adapter(CamelContext camel, Choice c, SimulatorServer server) throws Exception {
@@ -137,7 +139,8 @@ record ProviderSetup(String batchProvider, List<Choice> choices, ModelCatalog ca
                         "sora.vertex.project", settings.text("sora.vertex.project", "").isBlank() ? SIMULATOR
                                 : settings.text("sora.vertex.project"),
                         "sora.vertex.base-url", url, "sora.vertex.storage-url", url,
-                        "sora.vertex.credentials-file", credentialsFile(camel, server.vertexCredentials(key)).toString()))),
+                        "sora.vertex.credentials-file", credentialsFile(camel,
+                                SimulatorServer.vertexCredentials(url, key)).toString()))),
                         catalog);
                 case "bedrock" -> bedrock(camel, BedrockSettings.from(settings.with(Map.of("sora.bedrock.endpoint", url))),
                         StaticCredentialsProvider.create(AwsBasicCredentials.create(key, SIMULATOR)));
