@@ -20,7 +20,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import dev.sorabatch.aws.AwsClients;
-
 import dev.sorabatch.catalog.CatalogSettings;
 import dev.sorabatch.catalog.ModelCatalog;
 import dev.sorabatch.provider.ProviderLimits;
@@ -137,13 +136,12 @@ record ProviderSetup(String batchProvider, List<Choice> choices, ModelCatalog ca
                 case "replicate" -> new ReplicateVideoProvider(camel, new ReplicateSettings(url, key), catalog);
                 case "vertex" -> new VertexVideoProvider(camel, VertexSettings.from(settings.with(Map.of(
                         "sora.vertex.project", settings.text("sora.vertex.project", "").isBlank() ? SIMULATOR
-                                : settings.text("sora.vertex.project"),
-                        "sora.vertex.base-url", url, "sora.vertex.storage-url", url,
-                        "sora.vertex.credentials-file", credentialsFile(camel,
-                                SimulatorServer.vertexCredentials(url, key)).toString()))),
-                        catalog);
-                case "bedrock" -> bedrock(camel, BedrockSettings.from(settings.with(Map.of("sora.bedrock.endpoint", url))),
-                        StaticCredentialsProvider.create(AwsBasicCredentials.create(key, SIMULATOR)));
+                                : settings.text("sora.vertex.project").strip(),
+                        "sora.vertex.base-url", url, "sora.vertex.storage-url", url, "sora.vertex.credentials-file",
+                        credentialsFile(camel, SimulatorServer.vertexCredentials(url, key)).toString()))), catalog);
+                // the face checks only the access key id, as the key
+                case "bedrock" -> bedrock(camel, BedrockSettings.from(settings.with(Map.of("sora.bedrock.endpoint",
+                        url))), StaticCredentialsProvider.create(AwsBasicCredentials.create(key, SIMULATOR)));
                 default -> new PixazoVideoProvider(camel, new PixazoSettings(url, key,
                         PixazoSettings.modelPaths(settings)), catalog);
             };
