@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.apache.camel.CamelContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -100,8 +101,12 @@ record ProviderSetup(String batchProvider, List<Choice> choices, ModelCatalog ca
         return hints;
     }
 
-    /** The adapters, over the simulator (started now, on loopback) where it plays the provider. */
-    ProviderRegistry registry(CamelContext camel) throws Exception {
+    /**
+     * The adapters, over the simulator (started now, on loopback) where it plays the provider.
+     *
+     * @param callbackUrl per provider, the URL its creates name for callbacks, or null
+     */
+    ProviderRegistry registry(CamelContext camel, Function<String, String> callbackUrl) throws Exception {
         SimulatorServer server = null;
         if (choices.stream().anyMatch(Choice::simulated)) {
             SimulatorSettings knobs = SimulatorSettings.from(settings);
@@ -115,14 +120,16 @@ record ProviderSetup(String batchProvider, List<Choice> choices, ModelCatalog ca
         }
         List<ProviderRegistry.Entry> entries = new ArrayList<>();
         for (Choice c : choices) {
-            entries.add(new ProviderRegistry.Entry(c.name(), adapter(camel, c, server), c.limits(), c.credentialsHint()));
+            entries.add(new ProviderRegistry.Entry(c.name(), adapter(camel, c, server, callbackUrl.apply(c.name())),
+                    c.limits(), c.credentialsHint()));
         }
         ProviderRegistry registry = new ProviderRegistry(entries);
         camel.getRegistry().bind("providers", registry);
         return registry;
     }
 
-    private VideoProvider adapter(CamelContext camel, Choice c, SimulatorServer server) throws Exception {
+    private VideoProvider adapter(CamelContext camel, Choice c, SimulatorServer server, String callbackUrl)
+            throws Exception {
         if (c.simulated()) {
             String key = settings.text("sora.simulator.api-key", "");
             key = key.isEmpty() ? SIMULATOR : key;
@@ -132,8 +139,9 @@ record ProviderSetup(String batchProvider, List<Choice> choices, ModelCatalog ca
                         settings.map("sora.openai.model-map")));
                 case "runway" -> new RunwayVideoProvider(camel, new RunwaySettings(url, key,
                         settings.text("sora.runway.api-version", RUNWAY_VERSION)), catalog);
-                case "fal" -> new FalVideoProvider(camel, new FalSettings(url, key), catalog);
-                case "replicate" -> new ReplicateVideoProvider(camel, new ReplicateSettings(url, key), catalog);
+                case "fal" -> new FalVideoProvider(camel, new FalSettings(url, key), catalog, callbackUrl);
+                case "replicate" -> new ReplicateVideoProvider(camel, new ReplicateSettings(url, key), catalog,
+                        callbackUrl);
                 case "vertex" -> new VertexVideoProvider(camel, VertexSettings.from(settings.with(Map.of(
                         "sora.vertex.project", settings.text("sora.vertex.project", "").isBlank() ? SIMULATOR
                                 : settings.text("sora.vertex.project").strip(),
@@ -143,18 +151,19 @@ record ProviderSetup(String batchProvider, List<Choice> choices, ModelCatalog ca
                 case "bedrock" -> bedrock(camel, BedrockSettings.from(settings.with(Map.of("sora.bedrock.endpoint",
                         url))), StaticCredentialsProvider.create(AwsBasicCredentials.create(key, SIMULATOR)));
                 default -> new PixazoVideoProvider(camel, new PixazoSettings(url, key,
-                        PixazoSettings.modelPaths(settings)), catalog);
+                        PixazoSettings.modelPaths(settings)), catalog, callbackUrl);
             };
         }
         return switch (c.name()) {
             case "openai" -> new OpenAiVideoProvider(camel, (OpenAiSettings) c.adapterSettings());
             case "runway" -> new RunwayVideoProvider(camel, (RunwaySettings) c.adapterSettings(), catalog);
-            case "fal" -> new FalVideoProvider(camel, (FalSettings) c.adapterSettings(), catalog);
-            case "replicate" -> new ReplicateVideoProvider(camel, (ReplicateSettings) c.adapterSettings(), catalog);
+            case "fal" -> new FalVideoProvider(camel, (FalSettings) c.adapterSettings(), catalog, callbackUrl);
+            case "replicate" -> new ReplicateVideoProvider(camel, (ReplicateSettings) c.adapterSettings(), catalog,
+                    callbackUrl);
             case "vertex" -> new VertexVideoProvider(camel, (VertexSettings) c.adapterSettings(), catalog);
             case "bedrock" -> bedrock(camel, (BedrockSettings) c.adapterSettings(),
                     DefaultCredentialsProvider.builder().build());
-            default -> new PixazoVideoProvider(camel, (PixazoSettings) c.adapterSettings(), catalog);
+            default -> new PixazoVideoProvider(camel, (PixazoSettings) c.adapterSettings(), catalog, callbackUrl);
         };
     }
 

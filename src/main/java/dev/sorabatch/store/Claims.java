@@ -18,6 +18,12 @@ import java.util.stream.Collectors;
  * compare-and-set, so two workers (threads or instances) never take the same row, and the claim is a lease that
  * expires on its own when its holder dies. Claims of pending items are fair between batches and read only the rows
  * they take.
+ * <p>
+ * On PostgreSQL the due rows are selected {@code FOR UPDATE SKIP LOCKED} in the claim's own transaction: instances
+ * sharing a store neither wait for the rows another is claiming nor select them only to lose the compare-and-set,
+ * which stays as the guard (a row whose lease a finished claim moved meanwhile is no longer due). H2 2.3 accepts the
+ * clause but then reads the whole index range instead of stopping at the limit, and returns nothing when the rows it
+ * would take first are locked; an H2 file has one process, whose claims the compare-and-set alone keeps apart.
  */
 public final class Claims {
 
@@ -25,6 +31,8 @@ public final class Claims {
      * The claim queries. Each repeats its equality columns in the ORDER BY, so H2 walks the matching index in order
      * and reads only the rows it returns (V3 migration); PostgreSQL needs no such help but takes it.
      */
+    /** Appended to the claim queries on PostgreSQL. */
+    static final String SKIP_LOCKED = " for update skip locked";
     /** The due PENDING items of one batch, oldest due first. */
     static final String DUE_PENDING_OF_BATCH = "select " + Jdbc.ITEM_COLUMNS + " from item where batch_id = ? "
             + "and state = '" + ItemState.PENDING + "' and next_attempt_at <= ? order by batch_id, state, next_attempt_at, id "
@@ -84,6 +92,7 @@ public final class Claims {
         long now = jdbc.now();
         Move move = Move.CLAIM_FOR_CREATE;
         ItemState.check(move.from(), move.to());
+        cancelWaitingOfCancelledBatches();
         return claim(c -> duePendingRoundRobin(c, provider, now, limit), "update item set state = '" + move.to()
                 + "', lease_owner = ?, submitting_at = ?, attempts = attempts + 1, next_attempt_at = ? "
                 + "where id = ? and state = '" + move.from() + "' and next_attempt_at + 0 = ?",
@@ -97,11 +106,16 @@ public final class Claims {
     public List<Item> due(ItemState state, int limit, long leaseMillis, String owner) throws SQLException {
         ItemState.checkStay(state);
         long now = jdbc.now();
-        Selector due = state == ItemState.COMPLETED ? c -> Jdbc.selectItems(c, DUE_FOR_FETCH, now, limit)
-                : c -> Jdbc.selectItems(c, DUE_IN_STATE, state.name(), now, limit);
+        String lock = lock();
+        Selector due = state == ItemState.COMPLETED ? c -> Jdbc.selectItems(c, DUE_FOR_FETCH + lock, now, limit)
+                : c -> Jdbc.selectItems(c, DUE_IN_STATE + lock, state.name(), now, limit);
         return claim(due, "update item set next_attempt_at = ?, lease_owner = ? "
                 + "where id = ? and state = ? and next_attempt_at + 0 = ?",
                 item -> new Object[] {now + leaseMillis, owner, item.id(), state.name(), item.nextAttemptAt()});
+    }
+
+    private String lock() throws SQLException {
+        return jdbc.postgres() ? SKIP_LOCKED : "";
     }
 
     private interface Selector {
@@ -113,34 +127,35 @@ public final class Claims {
     }
 
     /**
-     * Selects due rows and moves each with a compare-and-set, all in one transaction (one commit however many
-     * rows); a row another worker moved first is skipped. The compare-and-set writes {@code next_attempt_at + 0}
-     * so that H2 finds the row by its primary key: on the plain column it picks the (state, next_attempt_at)
-     * index and scans every row due at that instant, e.g. a whole freshly ingested batch, for each claim. The rows
-     * taken are read again, in one query, as the claim left them.
+     * Selects due rows (locking them on PostgreSQL) and moves each with a compare-and-set, all in one transaction (one commit
+     * however many rows); a row another worker moved first is skipped. The compare-and-set writes
+     * {@code next_attempt_at + 0} so that H2 finds the row by its primary key: on the plain column it picks the
+     * (state, next_attempt_at) index and scans every row due at that instant, e.g. a whole freshly ingested batch,
+     * for each claim. The rows taken are read again, in one query, as the claim left them.
      */
     private List<Item> claim(Selector selector, String update, Binder binder) throws SQLException {
         try (Connection c = jdbc.connection()) {
-            List<Item> due = selector.due(c);
-            if (due.isEmpty()) {
-                return due;
-            }
-            List<Long> taken = new ArrayList<>(due.size());
+            List<Long> taken = new ArrayList<>();
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(update)) {
-                for (Item item : due) {
-                    Jdbc.bind(ps, binder.args(item));
-                    ps.addBatch();
-                }
-                int[] counts = ps.executeBatch();
-                c.commit();
-                for (int i = 0; i < due.size(); i++) {
-                    if (counts[i] == 1) {
-                        taken.add(due.get(i).id());
+            try {
+                List<Item> due = selector.due(c);
+                if (!due.isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement(update)) {
+                        for (Item item : due) {
+                            Jdbc.bind(ps, binder.args(item));
+                            ps.addBatch();
+                        }
+                        int[] counts = ps.executeBatch();
+                        for (int i = 0; i < due.size(); i++) {
+                            if (counts[i] == 1) {
+                                taken.add(due.get(i).id());
+                            }
+                        }
                     }
                 }
-            } catch (SQLException e) {
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             } finally {
@@ -164,29 +179,40 @@ public final class Claims {
     }
 
     /**
-     * Up to {@code limit} due PENDING items of OPEN batches not cancelled, shared evenly: each batch with due items gets a share
-     * in turn, starting after the batch served last; what a batch cannot use goes to those that have more.
+     * An item of a cancelled batch back in PENDING (its create was under way at the cancel and did not happen) is
+     * cancelled too, never sent. Each batch in its own short transaction, outside the claim's, so that the claim holds
+     * no lock but on the rows it takes.
      */
-    private List<Item> duePendingRoundRobin(Connection c, String provider, long now, int limit) throws SQLException {
-        AtomicLong submitCursor = submitCursors.computeIfAbsent(provider == null ? "" : provider, p -> new AtomicLong());
-        List<Long> open = new ArrayList<>();
-        List<Long> cancelled = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("select id, cancelled_at from batch where state = '"
-                + BatchState.OPEN + "' order by id"); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                rs.getLong(2);
-                (rs.wasNull() ? open : cancelled).add(rs.getLong(1));
-            }
-        }
-        // an item of a cancelled batch back in PENDING (its create was under way at the cancel and did not happen)
-        // is cancelled too, never sent
+    private void cancelWaitingOfCancelledBatches() throws SQLException {
         ItemState.check(Move.CANCEL.from(), Move.CANCEL.to());
-        try (PreparedStatement ps = c.prepareStatement(BatchActions.CANCEL_WAITING)) {
-            for (long batch : cancelled) {
+        try (Connection c = jdbc.connection(); PreparedStatement ps = c.prepareStatement(BatchActions.CANCEL_WAITING)) {
+            for (long batch : batchIds(c, "cancelled_at is not null")) {
                 ps.setLong(1, batch);
                 ps.executeUpdate();
             }
         }
+    }
+
+    /** The OPEN batches that match {@code condition}, oldest first. */
+    private static List<Long> batchIds(Connection c, String condition) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("select id from batch where state = '" + BatchState.OPEN
+                + "' and " + condition + " order by id"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * Up to {@code limit} due PENDING items of OPEN batches not cancelled, shared evenly: each batch with due items gets a share
+     * in turn, starting after the batch served last; what a batch cannot use goes to those that have more.
+     */
+    private List<Item> duePendingRoundRobin(Connection c, String provider, long now, int limit) throws SQLException {
+        String lock = lock();
+        AtomicLong submitCursor = submitCursors.computeIfAbsent(provider == null ? "" : provider, p -> new AtomicLong());
+        List<Long> open = batchIds(c, "cancelled_at is null");
         long cursor = submitCursor.get();
         int split = 0;
         while (split < open.size() && open.get(split) <= cursor) {
@@ -197,7 +223,7 @@ public final class Claims {
         List<Item> due = new ArrayList<>();
         long lastServed = cursor;
         boolean firstRound = true;
-        try (PreparedStatement ps = c.prepareStatement(provider == null ? DUE_PENDING_OF_BATCH : DUE_PENDING_OF_BATCH_FOR)) {
+        try (PreparedStatement ps = c.prepareStatement((provider == null ? DUE_PENDING_OF_BATCH : DUE_PENDING_OF_BATCH_FOR) + lock)) {
             while (due.size() < limit && !turn.isEmpty()) {
                 int share = Math.max(1, (limit - due.size() + turn.size() - 1) / turn.size());
                 List<Long> haveMore = new ArrayList<>();
