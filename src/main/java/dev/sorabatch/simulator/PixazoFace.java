@@ -78,7 +78,7 @@ final class PixazoFace extends Face {
 
     private void create(HttpExchange exchange, String api) throws IOException {
         stats.countCreateRequest();
-        if (settings.outOfCredits()) {
+        if (!settings.takeCredit()) {
             throw new ApiException(402, null, null, null, "Insufficient credits");
         }
         JsonNode body = readObject(exchange, new ApiException(400, null, null, null, "Invalid JSON body"));

@@ -102,6 +102,17 @@ public final class SimulatorServer implements AutoCloseable {
         return faces.get(api).baseUrl() + api.basePath();
     }
 
+    /**
+     * A Google credentials file for the Vertex face at {@code vertexBaseUrl}: an {@code authorized_user} (as
+     * {@code gcloud auth application-default login} writes) whose {@code token_uri} is the face's token endpoint and
+     * whose refresh token is {@code key}.
+     */
+    public static String vertexCredentials(String vertexBaseUrl, String key) {
+        return Face.JSON.createObjectNode().put("type", "authorized_user").put("client_id", "simulator-client")
+                .put("client_secret", "simulator-secret").put("refresh_token", key)
+                .put("token_uri", vertexBaseUrl + "/token").toString();
+    }
+
     public SimulatorSettings settings() {
         return settings;
     }

@@ -43,6 +43,8 @@ public final class SimulatorSettings {
     private volatile boolean echoKey;
     private volatile Random random = new Random(42);
     private volatile boolean outOfCredits;
+    /** Creates the account can still pay for; negative = unlimited. */
+    private int credits = -1;
     private volatile String s3Endpoint = "";
     private volatile String webhookUrl;
     private volatile String webhookSecret;
@@ -90,6 +92,7 @@ public final class SimulatorSettings {
                 .echoKey(s.flag("sora.simulator.echo-key"))
                 .seed(s.wholeNumber("sora.simulator.seed", Long.MIN_VALUE))
                 .outOfCredits(s.flag("sora.simulator.out-of-credits"))
+                .credits(s.integer("sora.simulator.credits", -1))
                 .s3Endpoint(s.text("sora.simulator.s3-endpoint", ""))
                 .webhookUrl(s.text("sora.simulator.webhook-url", ""))
                 .webhookSecret(s.text("sora.simulator.webhook-secret", ""))
@@ -273,6 +276,26 @@ public final class SimulatorSettings {
     public SimulatorSettings outOfCredits(boolean out) {
         outOfCredits = out;
         return this;
+    }
+
+    /**
+     * Faces that bill by credit accept this many more creates, then answer as out of credits (Pixazo's 402), as an
+     * account that runs dry mid-batch; negative = unlimited (the default).
+     */
+    public synchronized SimulatorSettings credits(int creates) {
+        credits = creates;
+        return this;
+    }
+
+    /** Spends one credit for a create: false when the account is out of them (or {@link #outOfCredits}). */
+    synchronized boolean takeCredit() {
+        if (outOfCredits || credits == 0) {
+            return false;
+        }
+        if (credits > 0) {
+            credits--;
+        }
+        return true;
     }
 
     /**

@@ -43,7 +43,7 @@ class PixazoContractTest extends ProviderContract {
 
     @Override
     Map<String, String> settings(String baseUrl, String key) {
-        return Map.of("sora.pixazo.base-url", baseUrl, "sora.pixazo.api-key", key);
+        return ContractFace.PIXAZO.settings(baseUrl, key);
     }
 
     @Override
