@@ -19,6 +19,7 @@ public final class JobStore {
     private final BatchActions actions;
     private final Totals totals;
     private final SpendLedger spend;
+    private final ProviderAccounts accounts;
 
     public JobStore(DataSource dataSource, Clock clock) {
         this.jdbc = new Jdbc(dataSource, clock);
@@ -28,6 +29,7 @@ public final class JobStore {
         this.actions = new BatchActions(jdbc, batches);
         this.totals = new Totals(jdbc);
         this.spend = new SpendLedger(jdbc);
+        this.accounts = new ProviderAccounts(jdbc, claims);
     }
 
     /** Brings the schema up to date ({@link Database#migrate}). */
@@ -69,6 +71,11 @@ public final class JobStore {
     /** What is reserved and spent against the budgets. */
     public SpendLedger spend() {
         return spend;
+    }
+
+    /** The provider limits every instance shares: creates per minute, jobs in flight, ceiling, Retry-After holds. */
+    public ProviderAccounts accounts() {
+        return accounts;
     }
 
     /** One row update outside the workers' transitions (tests that set up a state). */
