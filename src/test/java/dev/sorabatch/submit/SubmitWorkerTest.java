@@ -2,6 +2,7 @@ package dev.sorabatch.submit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.sorabatch.ManualClock;
 import dev.sorabatch.SimulatedProvider;
 import dev.sorabatch.StoreFixture;
+import dev.sorabatch.budget.Budget;
 import dev.sorabatch.budget.Budgets;
 import dev.sorabatch.poll.PollPacer;
 import dev.sorabatch.poll.PollSettings;
@@ -170,6 +173,19 @@ class SubmitWorkerTest {
     }
 
     @Test
+    void aCreateTheBudgetEndsGivesItsGrantBack() throws Exception {
+        SubmitWorker budgeted = instance(new SubmitSettings(2, 2, 0, 50, 60_000, 200, 600_000, 3),
+                store -> Budgets.perBatch(store, new BigDecimal("0.50"))); // one 4-second sora-2 create a batch
+        fixture.batch("first", 2);
+        assertThat(budgeted.claim()).as("one of the two fits the batch's budget").hasSize(1);
+        fixture.batch("second", 2);
+        assertThat(budgeted.claim()).as("the minute's second create was given back by the item the budget ended")
+                .hasSize(1);
+        fixture.batch("third", 1);
+        assertThat(budgeted.claim()).as("two creates sent this minute").isEmpty();
+    }
+
+    @Test
     void aRefusedCreateOfAnUnknownOutcomeStaysSubmittingForReconciliation() throws Exception {
         Batch batch = fixture.batch("lost", 1);
         simulator.server.settings().lostResponseShare(1);
@@ -183,12 +199,16 @@ class SubmitWorkerTest {
 
     /** A submit worker as one instance has it: its own job store on the shared database. */
     private SubmitWorker instance(SubmitSettings settings) {
+        return instance(settings, Budgets::unlimited);
+    }
+
+    private SubmitWorker instance(SubmitSettings settings, Function<JobStore, Budget> budget) {
         JobStore store = fixture.instance(clock);
         WorkContext work = WorkContext.of(store, new WorkerSettings(50, 30_000, "test"), new ProviderGate(clock), clock);
         return new SubmitWorker(work, ProviderRegistry.of(ProviderRegistry.OPENAI, simulator.provider,
                 new ProviderLimits(settings.requestsPerMinute(), settings.burst(), settings.maxInFlight())), settings,
                 new Backoff(100, 2, 0, 1000, 60_000, 5), new PollPacer(clock, new PollSettings(100, 30_000, 10_000)),
-                new InputReferences(() -> null, ReferencePolicy.DEFAULT), Budgets.unlimited(store));
+                new InputReferences(() -> null, ReferencePolicy.DEFAULT), budget.apply(store));
     }
 
     private static int maxInAnyMinute(List<Long> sorted) {
