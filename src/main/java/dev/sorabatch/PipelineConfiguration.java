@@ -129,6 +129,7 @@ public class PipelineConfiguration implements CamelConfiguration {
 
         Registry registry = camel.getRegistry();
         registry.bind("jobStore", store);
+        registry.bind("storeDataSource", dataSource);
         registry.bind("runControl", run);
         BatchIngestor ingestor = new BatchIngestor(store, input.rules(),
                 store.itemColumns().capped("input_reference", references.maxLength()), input.limits(),

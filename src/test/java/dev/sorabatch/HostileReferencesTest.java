@@ -55,7 +55,7 @@ class HostileReferencesTest {
                 tx.add(new NewItem(1, "old", "old", "old", 1, "A harbour at dusk", "sora-2", 4, "720x1280", null,
                         "data:;base64,AAAA", "{}", null));
                 tx.flush();
-                tx.open("stored-earlier", "sha-of-stored-earlier", null);
+                tx.open("stored-earlier", "sha-of-stored-earlier");
             }
 
             JsonNode item = p.awaitManifest("stored-earlier", Duration.ofSeconds(60)).path("items").get(0);

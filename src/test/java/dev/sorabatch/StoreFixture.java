@@ -14,14 +14,32 @@ import dev.sorabatch.store.JobStore;
 import dev.sorabatch.store.NewItem;
 import dev.sorabatch.store.StoreSettings;
 
-/** A real job store on an H2 file under a test's folder, with batches of plain pending items. */
+/**
+ * A real job store, on an H2 file under a test's folder or on a fresh database of the shared embedded PostgreSQL
+ * ({@link PostgresFixture}), with batches of plain pending items.
+ */
 public final class StoreFixture implements AutoCloseable {
 
+    /** The databases the store runs on; store tests run on each ({@code @ParameterizedClass @EnumSource}). */
+    public enum Engine {
+        H2, POSTGRES
+    }
+
+    public final Engine engine;
+    /** What opens this store's database again, e.g. a second pool: a second instance. */
+    public final StoreSettings settings;
     public final HikariDataSource dataSource;
     public final JobStore store;
 
     public StoreFixture(Path dir, Clock clock) throws Exception {
-        dataSource = Database.open(new StoreSettings("jdbc:h2:file:" + dir.resolve("jobs"), "sa", "", 8, false));
+        this(Engine.H2, dir, clock);
+    }
+
+    public StoreFixture(Engine engine, Path dir, Clock clock) throws Exception {
+        this.engine = engine;
+        settings = engine == Engine.H2 ? new StoreSettings("jdbc:h2:file:" + dir.resolve("jobs"), "sa", "", 8, false)
+                : PostgresFixture.freshDatabase().settings(8);
+        dataSource = Database.open(settings);
         store = new JobStore(dataSource, clock);
         store.migrate();
     }
@@ -39,7 +57,7 @@ public final class StoreFixture implements AutoCloseable {
                         "sora-2", 4, "720x1280", null, null, "{}", null));
             }
             tx.flush();
-            return tx.open(name, name, null).orElseThrow();
+            return tx.open(name, name);
         }
     }
 

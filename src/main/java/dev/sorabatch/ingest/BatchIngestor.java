@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.sorabatch.output.Hashing;
 import dev.sorabatch.store.Batch;
+import dev.sorabatch.store.BatchState;
 import dev.sorabatch.store.ColumnSizes;
 import dev.sorabatch.store.IngestTransaction;
 import dev.sorabatch.store.Jdbc;
@@ -98,17 +99,30 @@ public class BatchIngestor {
 
     /**
      * Reads and commits one batch. Empty when the same content was already ingested (and duplicates are skipped),
-     * or when another instance committed the same object ({@code sourceRef}) first.
+     * or when another instance committed the same input ({@code sourceRef}) first. The batch holds
+     * {@code sourceRef} from before the first byte is read, so of several instances that see one input only one
+     * reads it; the others are told with an {@link InputHeldException} and leave the input where it is.
      *
      * @param unchanged asked once the file is read, before the batch opens: false when the input changed meanwhile
      * @throws InputChangedException the input changed while it was read; nothing of the read is kept
+     * @throws InputHeldException    another instance is reading the same input ({@code sourceRef})
      */
     public Optional<Batch> ingest(String fileName, String source, String sourceRef, ReferenceResolver references,
                                   InputStream in, BooleanSupplier unchanged)
             throws IOException, SQLException, BadFileException, InputChangedException {
         discardAbandoned();
+        Optional<IngestTransaction> claim = store.batches().beginIngest(source, sourceRef, providerName,
+                providers.defaultProvider(), leaseMillis);
+        if (claim.isEmpty()) {
+            Optional<Batch> holder = store.batches().bySourceRef(sourceRef);
+            if (holder.isPresent() && holder.get().state() != BatchState.INGESTING) {
+                LOG.info("{} was committed by another instance", source);
+                return Optional.empty();
+            }
+            throw new InputHeldException(source + " is being read by another instance; it is left to it");
+        }
         DigestInputStream hashing = new DigestInputStream(in, Hashing.sha256());
-        try (IngestTransaction tx = store.batches().beginIngest(source, providerName, providers.defaultProvider(), leaseMillis)) {
+        try (IngestTransaction tx = claim.get()) {
             ReadResult read = read(fileName, hashing, new Rows(tx, references), tx);
             String sha = Hashing.hex(hashing.getMessageDigest());
             Optional<Batch> earlier = store.batches().bySha(sha);
@@ -121,14 +135,10 @@ public class BatchIngestor {
                 throw new InputChangedException(fileName + " changed while it was read; it is read again once it has"
                         + " stopped changing");
             }
-            Optional<Batch> batch = tx.open(batchName(read.batchName(), fileName), sha, sourceRef);
-            if (batch.isEmpty()) {
-                LOG.info("{} was committed by another instance meanwhile", source);
-                return batch;
-            }
-            LOG.info("Batch {} from {}: {} items ({} rows, {} format)", batch.get().name(), fileName, tx.total(),
+            Batch batch = tx.open(batchName(read.batchName(), fileName), sha);
+            LOG.info("Batch {} from {}: {} items ({} rows, {} format)", batch.name(), fileName, tx.total(),
                     read.rows(), read.format());
-            return batch;
+            return Optional.of(batch);
         }
     }
 

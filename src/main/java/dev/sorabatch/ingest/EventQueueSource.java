@@ -90,6 +90,8 @@ public class EventQueueSource implements InputSource {
                     return;
                 }
                 permanent.add("s3://" + object.bucket() + "/" + object.key() + ": " + e.awsErrorDetails().errorCode());
+            } catch (InputHeldException e) {
+                throw e; // another instance reads the object: the message comes back, and is no failure of its own
             } catch (Exception e) {
                 retryOrPoison(message, body, e);
                 return;

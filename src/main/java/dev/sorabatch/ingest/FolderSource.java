@@ -30,6 +30,13 @@ import dev.sorabatch.reference.ReferenceResolver;
  * bean is also the consumer's {@code filter}. If the store cannot take the rows, or the file
  * changed while it was read, the file stays where it is and is read again.
  * <p>
+ * Several instances may watch one folder (a shared volume). The file consumer's read lock ({@code changed}) and
+ * move are per process, and its idempotent repository would have to be shared and leased to be safe, so the store
+ * decides instead: the file's identity (real path, size, modification time) is the batch's unique source reference,
+ * taken before the file is read. The one instance that takes it reads the file and moves it; another leaves the file
+ * where it is ({@link InputHeldException}), and once it is committed treats it as done. A holder that dies lets go
+ * when its ingest lease runs out.
+ * <p>
  * Only regular files are read: a pipe, device or socket, or a link to one or to nothing, is skipped (one log line),
  * so it can never block the consumer; empty files are taken, and set aside as empty. A link that leads out of the
  * input folder is set aside unread.
@@ -94,8 +101,8 @@ public class FolderSource implements InputSource, GenericFileFilter<File> {
             Optional<Batch> batch;
             // what was checked is what is read: a link put in its place meanwhile is not followed
             try (InputStream in = Files.newInputStream(real, LinkOption.NOFOLLOW_LINKS)) {
-                batch = ingestor.ingest(name, name, null, ReferenceResolver.folder(inbox), in,
-                        () -> unchanged(real, size, modified));
+                batch = ingestor.ingest(name, name, "file:" + real + "#" + size + "-" + modified,
+                        ReferenceResolver.folder(inbox), in, () -> unchanged(real, size, modified));
             }
             exchange.getMessage().setHeader(ARCHIVE_HEADER, doneDir.resolve(ArchiveNames.free(name, "", n -> Files.exists(doneDir.resolve(n)))).toString());
             batch.ifPresent(b -> exchange.getMessage().setHeader("SoraBatch", b.name()));

@@ -40,7 +40,17 @@ public final class Batches {
      */
     public IngestTransaction beginIngest(String source, String provider, String defaultProvider, long leaseMillis)
             throws SQLException {
-        return new IngestTransaction(jdbc, this, source, provider, defaultProvider, leaseMillis);
+        return beginIngest(source, null, provider, defaultProvider, leaseMillis).orElseThrow();
+    }
+
+    /**
+     * {@link #beginIngest(String, String, String, long)} of an input known by {@code sourceRef}, which the new batch
+     * holds from the start: empty when another batch holds it, being read by another instance (until its lease runs
+     * out) or committed.
+     */
+    public Optional<IngestTransaction> beginIngest(String source, String sourceRef, String provider,
+                                                   String defaultProvider, long leaseMillis) throws SQLException {
+        return IngestTransaction.begin(jdbc, this, source, sourceRef, provider, defaultProvider, leaseMillis);
     }
 
     /** Deletes the batches a dead process left INGESTING (lease run out), with their rows; returns how many. */
@@ -113,6 +123,12 @@ public final class Batches {
             }
         }
         return claimed;
+    }
+
+    /** The manifest is still being written: its claim is held until {@code leaseUntil}. */
+    public boolean renewFinalizing(long batchId, long leaseUntil) throws SQLException {
+        return jdbc.update("update batch set lease_until = ? where id = ? and state = '" + BatchState.FINALIZING + "'",
+                leaseUntil, batchId) == 1;
     }
 
     public boolean finalized(long batchId) throws SQLException {

@@ -7,8 +7,10 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -18,6 +20,12 @@ import java.util.stream.Collectors;
  * compare-and-set, so two workers (threads or instances) never take the same row, and the claim is a lease that
  * expires on its own when its holder dies. Claims of pending items are fair between batches and read only the rows
  * they take.
+ * <p>
+ * On PostgreSQL the due rows are selected {@code FOR UPDATE SKIP LOCKED} in the claim's own transaction: instances
+ * sharing a store neither wait for the rows another is claiming nor select them only to lose the compare-and-set,
+ * which stays as the guard (a row whose lease a finished claim moved meanwhile is no longer due). H2 2.3 accepts the
+ * clause but then reads the whole index range instead of stopping at the limit, and returns nothing when the rows it
+ * would take first are locked; an H2 file has one process, whose claims the compare-and-set alone keeps apart.
  */
 public final class Claims {
 
@@ -25,6 +33,8 @@ public final class Claims {
      * The claim queries. Each repeats its equality columns in the ORDER BY, so H2 walks the matching index in order
      * and reads only the rows it returns (V3 migration); PostgreSQL needs no such help but takes it.
      */
+    /** Appended to the claim queries on PostgreSQL. */
+    static final String SKIP_LOCKED = " for update skip locked";
     /** The due PENDING items of one batch, oldest due first. */
     static final String DUE_PENDING_OF_BATCH = "select " + Jdbc.ITEM_COLUMNS + " from item where batch_id = ? "
             + "and state = '" + ItemState.PENDING + "' and next_attempt_at <= ? order by batch_id, state, next_attempt_at, id "
@@ -99,6 +109,7 @@ public final class Claims {
         long now = jdbc.now();
         Move move = Move.CLAIM_FOR_CREATE;
         ItemState.check(move.from(), move.to());
+        cancelWaitingOfCancelledBatches();
         return claim(c, tx -> duePendingRoundRobin(tx, provider, now, limit), "update item set state = '" + move.to()
                 + "', lease_owner = ?, submitting_at = ?, attempts = attempts + 1, next_attempt_at = ? "
                 + "where id = ? and state = '" + move.from() + "' and next_attempt_at + 0 = ?",
@@ -112,13 +123,18 @@ public final class Claims {
     public List<Item> due(ItemState state, int limit, long leaseMillis, String owner) throws SQLException {
         ItemState.checkStay(state);
         long now = jdbc.now();
-        Selector due = state == ItemState.COMPLETED ? c -> Jdbc.selectItems(c, DUE_FOR_FETCH, now, limit)
-                : c -> Jdbc.selectItems(c, DUE_IN_STATE, state.name(), now, limit);
+        String lock = lock();
+        Selector due = state == ItemState.COMPLETED ? c -> Jdbc.selectItems(c, DUE_FOR_FETCH + lock, now, limit)
+                : c -> Jdbc.selectItems(c, DUE_IN_STATE + lock, state.name(), now, limit);
         try (Connection c = jdbc.connection()) {
             return Jdbc.inTransaction(c, () -> claim(c, due, "update item set next_attempt_at = ?, lease_owner = ? "
                     + "where id = ? and state = ? and next_attempt_at + 0 = ?",
                     item -> new Object[] {now + leaseMillis, owner, item.id(), state.name(), item.nextAttemptAt()}));
         }
+    }
+
+    private String lock() throws SQLException {
+        return jdbc.postgres() ? SKIP_LOCKED : "";
     }
 
     private interface Selector {
@@ -130,11 +146,11 @@ public final class Claims {
     }
 
     /**
-     * Selects due rows and moves each with a compare-and-set, in the caller's transaction on {@code c} (one commit
-     * however many rows); a row another worker moved first is skipped. The compare-and-set writes
-     * {@code next_attempt_at + 0} so that H2 finds the row by its primary key: on the plain column it picks the
-     * (state, next_attempt_at) index and scans every row due at that instant, e.g. a whole freshly ingested batch,
-     * for each claim. The rows taken are read again, in one query, as the claim left them.
+     * Selects due rows (locking them on PostgreSQL) and moves each with a compare-and-set, in the caller's
+     * transaction on {@code c} (one commit however many rows); a row another worker moved first is skipped. The
+     * compare-and-set writes {@code next_attempt_at + 0} so that H2 finds the row by its primary key: on the plain
+     * column it picks the (state, next_attempt_at) index and scans every row due at that instant, e.g. a whole freshly
+     * ingested batch, for each claim. The rows taken are read again, in one query, as the claim left them.
      */
     private List<Item> claim(Connection c, Selector selector, String update, Binder binder) throws SQLException {
         List<Item> due = selector.due(c);
@@ -171,29 +187,40 @@ public final class Claims {
     }
 
     /**
-     * Up to {@code limit} due PENDING items of OPEN batches not cancelled, shared evenly: each batch with due items gets a share
-     * in turn, starting after the batch served last; what a batch cannot use goes to those that have more.
+     * An item of a cancelled batch back in PENDING (its create was under way at the cancel and did not happen) is
+     * cancelled too, never sent. Each batch in its own short transaction, outside the claim's, so that the claim holds
+     * no lock but on the rows it takes.
      */
-    private List<Item> duePendingRoundRobin(Connection c, String provider, long now, int limit) throws SQLException {
-        AtomicLong submitCursor = submitCursors.computeIfAbsent(provider == null ? "" : provider, p -> new AtomicLong());
-        List<Long> open = new ArrayList<>();
-        List<Long> cancelled = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("select id, cancelled_at from batch where state = '"
-                + BatchState.OPEN + "' order by id"); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                rs.getLong(2);
-                (rs.wasNull() ? open : cancelled).add(rs.getLong(1));
-            }
-        }
-        // an item of a cancelled batch back in PENDING (its create was under way at the cancel and did not happen)
-        // is cancelled too, never sent
+    private void cancelWaitingOfCancelledBatches() throws SQLException {
         ItemState.check(Move.CANCEL.from(), Move.CANCEL.to());
-        try (PreparedStatement ps = c.prepareStatement(BatchActions.CANCEL_WAITING)) {
-            for (long batch : cancelled) {
+        try (Connection c = jdbc.connection(); PreparedStatement ps = c.prepareStatement(BatchActions.CANCEL_WAITING)) {
+            for (long batch : batchIds(c, "cancelled_at is not null")) {
                 ps.setLong(1, batch);
                 ps.executeUpdate();
             }
         }
+    }
+
+    /** The OPEN batches that match {@code condition}, oldest first. */
+    private static List<Long> batchIds(Connection c, String condition) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("select id from batch where state = '" + BatchState.OPEN
+                + "' and " + condition + " order by id"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * Up to {@code limit} due PENDING items of OPEN batches not cancelled, shared evenly: each batch with due items gets a share
+     * in turn, starting after the batch served last; what a batch cannot use goes to those that have more.
+     */
+    private List<Item> duePendingRoundRobin(Connection c, String provider, long now, int limit) throws SQLException {
+        String lock = lock();
+        AtomicLong submitCursor = submitCursors.computeIfAbsent(provider == null ? "" : provider, p -> new AtomicLong());
+        List<Long> open = batchIds(c, "cancelled_at is null");
         long cursor = submitCursor.get();
         int split = 0;
         while (split < open.size() && open.get(split) <= cursor) {
@@ -205,7 +232,8 @@ public final class Claims {
         long lastServed = cursor;
         boolean firstRound = true;
         Map<Long, Integer> pickedOf = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(provider == null ? DUE_PENDING_OF_BATCH : DUE_PENDING_OF_BATCH_FOR)) {
+        Set<Long> pickedIds = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement((provider == null ? DUE_PENDING_OF_BATCH : DUE_PENDING_OF_BATCH_FOR) + lock)) {
             while (due.size() < limit && !turn.isEmpty()) {
                 int share = Math.max(1, (limit - due.size() + turn.size() - 1) / turn.size());
                 List<Long> haveMore = new ArrayList<>();
@@ -214,15 +242,16 @@ public final class Claims {
                     if (wanted == 0) {
                         break;
                     }
-                    // rows picked in an earlier round are still PENDING until the update: read past them
+                    // rows picked in an earlier round are still PENDING until the update (and locked by this
+                    // transaction, which SKIP LOCKED does not skip): read past them
                     int picked = pickedOf.getOrDefault(batch, 0);
                     if (provider == null) {
                         Jdbc.bind(ps, batch, now, picked + wanted);
                     } else {
                         Jdbc.bind(ps, batch, provider, now, picked + wanted);
                     }
-                    List<Item> read = Jdbc.readItems(ps);
-                    List<Item> items = read.subList(Math.min(picked, read.size()), read.size());
+                    List<Item> items = Jdbc.readItems(ps).stream().filter(item -> pickedIds.add(item.id()))
+                            .limit(wanted).toList();
                     pickedOf.put(batch, picked + items.size());
                     due.addAll(items);
                     if (!items.isEmpty() && firstRound) {

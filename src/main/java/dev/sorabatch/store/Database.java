@@ -90,6 +90,7 @@ public final class Database {
             config.setMaximumPoolSize(options.poolSize());
             config.setPoolName("sora-store");
             if (url.startsWith(POSTGRES)) {
+                forceSynchronousCommit(first);
                 config.setConnectionInitSql(POSTGRES_DURABLE_COMMIT);
             }
             return new HikariDataSource(config);
@@ -108,11 +109,14 @@ public final class Database {
         }
     }
 
-    /** Whether Flyway's history records exactly the migrations this build has, all successful. */
+    /**
+     * Whether Flyway's history records exactly the migrations this build has, all successful. Flyway creates its
+     * table with a quoted lower-case name on H2 and PostgreSQL alike, so it is queried quoted on both.
+     */
     static boolean schemaCurrent(DataSource dataSource) {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("select \"version\", \"success\" from \"flyway_schema_history\" "
-                     + "where \"version\" is not null")) { // Flyway quotes its lower-case names
+                     + "where \"version\" is not null")) {
             Set<String> applied = new HashSet<>();
             while (rs.next()) {
                 if (!rs.getBoolean(2)) {
@@ -219,6 +223,30 @@ public final class Database {
         }
         LOG.info("Job store: H2 {} with WRITE_DELAY 0 on every connection: each commit is written before the call "
                 + "it guards", location);
+    }
+
+    /**
+     * Raises the session's synchronous_commit as every pooled connection will, and reads it back: neither the server's
+     * default, the role's or database's, nor an {@code options=-c synchronous_commit=off} in the URL outlasts it.
+     */
+    private static void forceSynchronousCommit(Connection c) throws SQLException, StoreException {
+        try (Statement st = c.createStatement()) {
+            st.execute(POSTGRES_DURABLE_COMMIT);
+        }
+        String after = synchronousCommit(c);
+        if (!"on".equals(after) && !"remote_apply".equals(after)) {
+            throw new StoreException("is a PostgreSQL database whose synchronous_commit stays " + after);
+        }
+        LOG.info("Job store: PostgreSQL with synchronous_commit {} on every connection: each commit is written before "
+                + "the call it guards", after);
+    }
+
+    /** The session's synchronous_commit, as PostgreSQL reports it. */
+    static String synchronousCommit(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("show synchronous_commit")) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     /** The database's effective write delay in milliseconds, as H2 reports it. */

@@ -45,11 +45,29 @@ public final class IngestTransaction implements AutoCloseable {
     private boolean opened;
 
     /**
+     * Inserts the INGESTING batch, which holds {@code sourceRef} from the start: it is the claim of that input, so
+     * that of the instances that see it only one reads it. Empty, with nothing written, when another batch holds it.
+     *
+     * @param sourceRef       the identity of the input (null: none), unique among batches
      * @param provider        recorded on the batch (the run's {@code sora.provider})
      * @param defaultProvider the provider of items whose row names none
      */
-    IngestTransaction(Jdbc jdbc, Batches batches, String source, String provider, String defaultProvider,
-                      long leaseMillis) throws SQLException {
+    static Optional<IngestTransaction> begin(Jdbc jdbc, Batches batches, String source, String sourceRef,
+                                             String provider, String defaultProvider, long leaseMillis)
+            throws SQLException {
+        try {
+            return Optional.of(new IngestTransaction(jdbc, batches, source, sourceRef, provider, defaultProvider,
+                    leaseMillis));
+        } catch (SQLException e) {
+            if (sourceRef != null && Jdbc.isUniqueViolation(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private IngestTransaction(Jdbc jdbc, Batches batches, String source, String sourceRef, String provider,
+                              String defaultProvider, long leaseMillis) throws SQLException {
         this.defaultProvider = defaultProvider;
         this.jdbc = jdbc;
         this.batches = batches;
@@ -60,9 +78,9 @@ public final class IngestTransaction implements AutoCloseable {
             connection.setAutoCommit(false);
             String placeholder = "ingesting-" + UUID.randomUUID();
             try (PreparedStatement ps = connection.prepareStatement("insert into batch (name, name_folded, source, "
-                    + "source_sha256, provider, state, total_items, created_at, lease_until) "
-                    + "values (?, ?, ?, '', ?, '" + BatchState.INGESTING + "', 0, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
-                Jdbc.bind(ps, placeholder, placeholder, source, provider, now, now + leaseMillis);
+                    + "source_ref, source_sha256, provider, state, total_items, created_at, lease_until) "
+                    + "values (?, ?, ?, ?, '', ?, '" + BatchState.INGESTING + "', 0, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                Jdbc.bind(ps, placeholder, placeholder, source, sourceRef, provider, now, now + leaseMillis);
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     keys.next();
@@ -165,40 +183,36 @@ public final class IngestTransaction implements AutoCloseable {
 
     /**
      * Commits what is left and opens the batch for the workers under the preferred name, or with a {@code -2},
-     * {@code -3}… suffix when a batch of that name exists, ignoring case. Empty when another instance committed the
-     * same input ({@code sourceRef}) first; this batch is then discarded on {@link #close}.
+     * {@code -3}… suffix when a batch of that name exists, ignoring case (the unique index on the folded name says
+     * so, also for a name another instance takes at the same moment).
      */
-    public Optional<Batch> open(String preferredName, String sourceSha256, String sourceRef) throws SQLException {
+    public Batch open(String preferredName, String sourceSha256) throws SQLException {
         if (pendingItems > 0) {
             throw new IllegalStateException("flush before opening the batch");
         }
-        commitChunk();
-        // from here each statement is its own transaction: one that fails (the name was taken meanwhile) leaves
-        // nothing to roll back, on PostgreSQL as on H2
-        connection.setAutoCommit(true);
         String name = preferredName;
         for (int n = 2; ; name = preferredName + "-" + n++) {
             String folded = name.toLowerCase(Locale.ROOT);
-            if (!jdbc.queryBatches("select * from batch where name_folded = ?", folded).isEmpty()) {
-                continue;
-            }
+            // a failed statement aborts the whole transaction on PostgreSQL: each name is tried under a savepoint,
+            // so that a taken one is rolled back alone and the rows written so far stay
+            Savepoint before = connection.setSavepoint();
             try (PreparedStatement ps = connection.prepareStatement("update batch set state = '" + BatchState.OPEN
-                    + "', name = ?, name_folded = ?, source_ref = ?, source_sha256 = ?, total_items = ?, "
+                    + "', name = ?, name_folded = ?, source_sha256 = ?, total_items = ?, "
                     + "lease_until = null where id = ? and state = '" + BatchState.INGESTING + "'")) {
-                Jdbc.bind(ps, name, folded, sourceRef, sourceSha256, total, batchId);
+                Jdbc.bind(ps, name, folded, sourceSha256, total, batchId);
                 if (ps.executeUpdate() == 0) {
                     throw lost();
                 }
-                opened = true;
-                return Optional.of(batches.get(batchId));
             } catch (SQLException e) {
-                if (!Jdbc.isUniqueViolation(e)) {
-                    throw e;
+                connection.rollback(before);
+                if (Jdbc.isUniqueViolation(e)) {
+                    continue;
                 }
-                if (sourceRef != null && batches.bySourceRef(sourceRef).isPresent()) {
-                    return Optional.empty();
-                }
+                throw e;
             }
+            connection.commit();
+            opened = true;
+            return batches.get(batchId);
         }
     }
 

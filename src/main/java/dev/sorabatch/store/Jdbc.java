@@ -24,6 +24,8 @@ public final class Jdbc {
     private final DataSource dataSource;
     private final Clock clock;
     private final GroupCommit writes;
+    /** Whether the store is PostgreSQL (else H2), once a connection told. */
+    private volatile Boolean postgres;
 
     Jdbc(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
@@ -41,6 +43,16 @@ public final class Jdbc {
 
     DataSource dataSource() {
         return dataSource;
+    }
+
+    /** The store is PostgreSQL, where a claim locks what it selects ({@link Claims}); else it is H2. */
+    boolean postgres() throws SQLException {
+        if (postgres == null) {
+            try (Connection c = connection()) {
+                postgres = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
+            }
+        }
+        return postgres;
     }
 
     /** One row update, committed before this returns (together with those of other threads: {@link GroupCommit}). */

@@ -47,7 +47,7 @@ class ManifestWriterTest {
                 tx.add(new NewItem(4, "bad", "bad", "bad", 1, null, null, 0, null, null, null, "{}",
                         "seconds must be one of 4, 8, 12 (got 5)"));
                 tx.flush();
-                batch = tx.open("shots", "sha-of-shots", null).orElseThrow();
+                batch = tx.open("shots", "sha-of-shots");
             }
             List<Item> claimed = fixture.store.claims().forCreate(2, 30_000, "test");
             Item city = claimed.get(0);

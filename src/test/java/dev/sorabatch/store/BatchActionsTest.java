@@ -10,12 +10,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.sorabatch.ManualClock;
 import dev.sorabatch.StoreFixture;
 
-/** Cancel and retry on the real H2 file store, against the claims the workers make meanwhile. */
+/** Cancel and retry on the real store (H2 file and PostgreSQL), against the claims the workers make meanwhile. */
+@ParameterizedClass
+@EnumSource(StoreFixture.Engine.class)
 class BatchActionsTest {
+
+    @Parameter
+    StoreFixture.Engine engine;
 
     @TempDir
     Path dir;
@@ -26,7 +34,7 @@ class BatchActionsTest {
 
     @BeforeEach
     void open() throws Exception {
-        fixture = new StoreFixture(dir, clock);
+        fixture = new StoreFixture(engine, dir, clock);
         store = fixture.store;
     }
 

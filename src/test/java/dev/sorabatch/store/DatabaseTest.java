@@ -14,7 +14,12 @@ import org.h2.jdbc.JdbcConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every commit is durable whatever store URL the user writes: H2 runs with WRITE_DELAY 0 or does not open. */
+import dev.sorabatch.PostgresFixture;
+
+/**
+ * Every commit is durable whatever store URL the user writes: H2 runs with WRITE_DELAY 0 or does not open, and a
+ * PostgreSQL session with synchronous_commit on.
+ */
 class DatabaseTest {
 
     @TempDir
@@ -101,5 +106,24 @@ class DatabaseTest {
         assertThat(Database.h2Folder("jdbc:h2:./data/jobs")).contains(Path.of("data").toAbsolutePath());
         assertThat(Database.h2Folder("jdbc:h2:tcp://db/jobs")).isEmpty();
         assertThat(Database.h2Folder("jdbc:h2:mem:jobs")).isEmpty();
+    }
+
+    @Test
+    void aPostgresSessionCommitsSynchronouslyWhateverTheServerAndTheUrlSay() throws Exception {
+        PostgresFixture.Db db = PostgresFixture.freshDatabase();
+        try (Connection plain = DriverManager.getConnection(db.url(), db.user(), db.password())) {
+            assertThat(Database.synchronousCommit(plain)).as("the server's default").isEqualTo("off");
+        }
+        String url = db.url() + "?options=-c%20synchronous_commit=off";
+        try (Connection asked = DriverManager.getConnection(url, db.user(), db.password())) {
+            assertThat(Database.synchronousCommit(asked)).as("what the URL asks for").isEqualTo("off");
+        }
+        try (HikariDataSource ds = Database.open(new StoreSettings(url, db.user(), db.password(), 3, false))) {
+            for (int i = 0; i < 3; i++) { // every connection of the pool, not only the first
+                try (Connection c = ds.getConnection()) {
+                    assertThat(Database.synchronousCommit(c)).isEqualTo("on");
+                }
+            }
+        }
     }
 }

@@ -12,12 +12,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.sorabatch.ManualClock;
 import dev.sorabatch.StoreFixture;
 
 /** The state machine as a table, and every item transition on the real store checked against it. */
+@ParameterizedClass
+@EnumSource(StoreFixture.Engine.class)
 class ItemTransitionsTest {
+
+    @Parameter
+    StoreFixture.Engine engine;
 
     @TempDir
     Path dir;
@@ -28,7 +36,7 @@ class ItemTransitionsTest {
 
     @BeforeEach
     void open() throws Exception {
-        fixture = new StoreFixture(dir, clock);
+        fixture = new StoreFixture(engine, dir, clock);
         items = fixture.store.items();
     }
 

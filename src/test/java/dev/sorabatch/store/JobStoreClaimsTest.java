@@ -11,17 +11,27 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.sorabatch.ManualClock;
 import dev.sorabatch.StoreFixture;
 
-/** Claims on the real H2 file store: fair between batches, read only what they take, content nearest expiry first. */
+/** Claims on the real store (H2 file and PostgreSQL): fair between batches, read only what they take, content nearest expiry first. */
+@ParameterizedClass
+@EnumSource(StoreFixture.Engine.class)
 class JobStoreClaimsTest {
+
+    @Parameter
+    StoreFixture.Engine engine;
 
     private static final Pattern SCAN_COUNT = Pattern.compile("scanCount: (\\d+)");
 
@@ -35,7 +45,7 @@ class JobStoreClaimsTest {
 
     @BeforeEach
     void open() throws Exception {
-        fixture = new StoreFixture(dir, clock);
+        fixture = new StoreFixture(engine, dir, clock);
         dataSource = fixture.dataSource;
         store = fixture.store;
     }
@@ -111,16 +121,36 @@ class JobStoreClaimsTest {
                 .containsExactly(sooner.id());
     }
 
+    /** The rows the query's scans read, as the database's own plan of the executed query counts them. */
     private int rowsRead(String sql, Object... args) throws Exception {
+        boolean h2 = engine == StoreFixture.Engine.H2;
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("explain analyze " + sql)) {
+             PreparedStatement ps = c.prepareStatement(h2 ? "explain analyze " + sql
+                     : "explain (analyze, format json) " + sql + Claims.SKIP_LOCKED)) {
             Jdbc.bind(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                Matcher m = SCAN_COUNT.matcher(rs.getString(1));
-                assertThat(m.find()).as("plan: %s", rs.getString(1)).isTrue();
+                String plan = rs.getString(1);
+                if (!h2) {
+                    return scanned(new ObjectMapper().readTree(plan).get(0).get("Plan"));
+                }
+                Matcher m = SCAN_COUNT.matcher(plan);
+                assertThat(m.find()).as("plan: %s", plan).isTrue();
                 return Integer.parseInt(m.group(1));
             }
         }
+    }
+
+    /** PostgreSQL: the rows each scan node returned or filtered out, over the whole plan tree. */
+    private static int scanned(JsonNode node) {
+        int rows = 0;
+        if (node.get("Node Type").asText().endsWith("Scan")) {
+            rows += (node.path("Actual Rows").asInt() + node.path("Rows Removed by Filter").asInt())
+                    * node.path("Actual Loops").asInt(1);
+        }
+        for (JsonNode child : node.path("Plans")) {
+            rows += scanned(child);
+        }
+        return rows;
     }
 }

@@ -15,12 +15,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.sorabatch.ManualClock;
 import dev.sorabatch.StoreFixture;
 
 /** Budgets hold across instances: reservations are made one at a time, and given back only for creates not made. */
+@ParameterizedClass
+@EnumSource(StoreFixture.Engine.class)
 class SpendLedgerTest {
+
+    @Parameter
+    StoreFixture.Engine engine;
 
     private static final BigDecimal CLIP = new BigDecimal("0.40");
 
@@ -32,7 +40,7 @@ class SpendLedgerTest {
 
     @BeforeEach
     void open() throws Exception {
-        fixture = new StoreFixture(dir, clock);
+        fixture = new StoreFixture(engine, dir, clock);
     }
 
     @AfterEach

@@ -18,6 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.sorabatch.ManualClock;
 import dev.sorabatch.StoreFixture;
@@ -26,9 +29,15 @@ import dev.sorabatch.provider.ProviderRegistry;
 
 /**
  * The creates per sliding minute, the burst and the Retry-After hold, as instances sharing one job store keep to
- * them together: each "instance" is a provider lane on a job store of its own over the same database.
+ * them together (on H2 and PostgreSQL): each "instance" is a provider lane on a job store of its own over the same
+ * database.
  */
+@ParameterizedClass
+@EnumSource(StoreFixture.Engine.class)
 class CreateRateLimiterTest {
+
+    @Parameter
+    StoreFixture.Engine engine;
 
     @TempDir
     Path dir;
@@ -39,7 +48,7 @@ class CreateRateLimiterTest {
 
     @BeforeEach
     void open() throws Exception {
-        fixture = new StoreFixture(dir, clock);
+        fixture = new StoreFixture(engine, dir, clock);
         fixture.batch("openai", 700);
         fixture.batch("more", 300);
     }

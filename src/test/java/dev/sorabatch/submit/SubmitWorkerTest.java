@@ -18,6 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.sorabatch.ManualClock;
 import dev.sorabatch.SimulatedProvider;
@@ -43,9 +46,14 @@ import dev.sorabatch.worker.WorkerSettings;
 /**
  * Creates against the simulator over HTTP, from one submit worker or from several sharing one job store as
  * instances do: the provider's concurrency limit is learned, kept to by all and probed by one; a Retry-After holds
- * all; together they keep to the rate and to max-in-flight.
+ * all; together they keep to the rate and to max-in-flight. On H2 and PostgreSQL.
  */
+@ParameterizedClass
+@EnumSource(StoreFixture.Engine.class)
 class SubmitWorkerTest {
+
+    @Parameter
+    StoreFixture.Engine engine;
 
     @TempDir
     Path dir;
@@ -57,7 +65,7 @@ class SubmitWorkerTest {
 
     @BeforeEach
     void start() throws Exception {
-        fixture = new StoreFixture(dir, clock);
+        fixture = new StoreFixture(engine, dir, clock);
         // two jobs at once at most; each runs long enough to stay in flight through the test
         simulator = new SimulatedProvider(new SimulatorSettings().maxInFlight(2)
                 .generationTime(Duration.ofSeconds(30), Duration.ofSeconds(30)));
