@@ -26,6 +26,8 @@ import dev.sorabatch.observe.ReadinessCheck;
 import dev.sorabatch.provider.ProviderRegistry;
 import dev.sorabatch.store.JobStore;
 import dev.sorabatch.submit.SubmitWorker;
+import dev.sorabatch.webhook.WebhookEndpoint;
+import dev.sorabatch.webhook.WebhookSettings;
 import dev.sorabatch.worker.ProviderGate;
 
 /**
@@ -44,7 +46,7 @@ final class OperatorSurface {
     }
 
     /** Binds the server as {@code httpServer} (the port it took is {@code getPort()}), unless it is disabled. */
-    static void assemble(CamelContext camel, HttpSettings http, PrometheusMeterRegistry meters,
+    static void assemble(CamelContext camel, HttpSettings http, WebhookSettings webhooks, PrometheusMeterRegistry meters,
                                             Checked checked, CostEstimate cost, SubmitWorker submit, Clock clock)
             throws Exception {
         if (!http.enabled()) {
@@ -73,10 +75,12 @@ final class OperatorSurface {
         registry.bind("domainMeters", new DomainMeters(meters, checked.store(), cost, checked.providers().defaultName(),
                 submit::ceiling));
         registry.bind("batchApi", new BatchApi(new BatchOperations(checked.store(), cost, checked.providers()), new ApiToken(http.token())));
+        registry.bind("webhookEndpoint", new WebhookEndpoint(webhooks, checked.store(), clock, meters));
 
         VertxPlatformHttpServerConfiguration conf = new VertxPlatformHttpServerConfiguration();
         conf.setBindHost(http.host());
         conf.setPort(http.port());
+        conf.setMaxBodySize(webhooks.maxBodyBytes()); // only callbacks have bodies; larger ones are refused with 413
         VertxPlatformHttpServer server = new VertxPlatformHttpServer(conf);
         camel.addService(server);
         registry.bind("httpServer", server);
@@ -84,9 +88,10 @@ final class OperatorSurface {
             @Override
             public void notify(CamelEvent event) {
                 if (event.getType() == CamelEvent.Type.CamelContextStarted) {
-                    LOG.info("HTTP server on http://{}:{}: /observe/health, /observe/metrics, /api/batches{}",
-                            http.host(), server.getPort(), http.token().isEmpty()
-                                    ? " (cancel and retry refused: no sora.http.token)" : "");
+                    LOG.info("HTTP server on http://{}:{}: /observe/health, /observe/metrics, /api/batches{}, "
+                            + "/webhooks/<provider> (callbacks on: {})", http.host(), server.getPort(),
+                            http.token().isEmpty() ? " (cancel and retry refused: no sora.http.token)" : "",
+                            webhooks.calledBack().isEmpty() ? "none" : String.join(", ", webhooks.calledBack()));
                 }
             }
         });

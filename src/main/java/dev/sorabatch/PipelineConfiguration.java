@@ -57,6 +57,7 @@ import dev.sorabatch.submit.DryRunPlanner;
 import dev.sorabatch.submit.Reconciler;
 import dev.sorabatch.submit.SubmitSettings;
 import dev.sorabatch.submit.SubmitWorker;
+import dev.sorabatch.webhook.WebhookSettings;
 import dev.sorabatch.worker.Meters;
 import dev.sorabatch.worker.PausePolicy;
 import dev.sorabatch.worker.ProviderGate;
@@ -93,6 +94,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         ManifestSettings manifestSettings = ManifestSettings.from(s, providerSetup.catalog());
         WorkerSettings workerSettings = WorkerSettings.from(s);
         HttpSettings httpSettings = HttpSettings.from(s);
+        WebhookSettings webhookSettings = WebhookSettings.from(s, httpSettings.enabled());
         BudgetSettings budgetSettings = BudgetSettings.from(s);
         ItemPrices prices = new ItemPrices(providerSetup.catalog(), providerSetup.defaultName());
         GallerySettings gallerySettings = GallerySettings.from(s);
@@ -115,7 +117,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
         Function<String, GalleryLinks> galleryLinks = gallerySettings.links(gallerySigner(camel, awsSettings, output),
                 clock);
-        ProviderRegistry providers = providerSetup.registry(camel);
+        ProviderRegistry providers = providerSetup.registry(camel, webhookSettings::callbackUrl);
         ProviderGate gate = new ProviderGate(clock, providerSetup.credentialsHints());
         RunControl run = new RunControl(camel, store, gate, runSettings.once());
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
@@ -141,7 +143,8 @@ public class PipelineConfiguration implements CamelConfiguration {
 
         PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         WorkContext work = WorkContext.of(store, workerSettings, gate, clock, new Meters(meterRegistry, providerSetup.defaultName()));
-        PollPacer pacer = new PollPacer(clock, pollSettings);
+        PollPacer pacer = new PollPacer(clock, pollSettings, webhookSettings.calledBack(),
+                webhookSettings.safetyNetMillis());
         registry.bind("pauseOnRefusedCredentials", new PausePolicy(gate));
         registry.bind("everyTick", PausePolicy.never());
         Budget budget = new Budget(store, prices, budgetSettings);
@@ -162,8 +165,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
         registry.bind("progressReporter", new ProgressReporter(store, budget, bars));
 
-        // ---- the operator surface (sora.http.*): health, metrics, the batch API
-        OperatorSurface.assemble(camel, httpSettings, meterRegistry, new OperatorSurface.Checked(store, providers, gate,
+        // ---- the operator surface (sora.http.*): health, metrics, the batch API, provider callbacks
+        OperatorSurface.assemble(camel, httpSettings, webhookSettings, meterRegistry, new OperatorSurface.Checked(store, providers, gate,
                 () -> input.checkReachable(aws::s3, aws::sqs)), manifestSettings.cost(), submitWorker, clock);
     }
 

@@ -41,6 +41,20 @@ class BadSettingsIT {
         assertEndsWithOneLine(Map.of(setting, value), Map.of(), setting, reason);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "vertex | sora.vertex.project | is empty: name the Google Cloud project",
+            "bedrock | sora.bedrock.output-uri | is empty: name the s3://bucket/prefix Bedrock writes the videos to",
+            "pixazo | sora.pixazo.api-key | is empty: set PIXAZO_API_KEY",
+            "simulator-bedrock | sora.aws.s3.endpoint | is empty: simulator-bedrock writes its videos"})
+    void aCloudProviderWithoutWhatItNeedsEndsTheRunWithExitCode1AndOneLine(String provider, String setting,
+                                                                        String reason) throws Exception {
+        Map<String, String> settings = provider.equals("simulator-bedrock")
+                ? Map.of("sora.provider", provider, "sora.bedrock.output-uri", "s3://videos/bedrock")
+                : Map.of("sora.provider", provider);
+        assertEndsWithOneLine(settings, Map.of(), setting, reason);
+    }
+
     @Test
     void aDurationThatIsNoDurationInAnEnvironmentVariableIsNamed() throws Exception {
         assertEndsWithOneLine(Map.of(), Map.of("SORA_POLL_MAX_INTERVAL", "soon"), "sora.poll.max-interval",

@@ -66,7 +66,8 @@ class BatchApiTest {
             assertThat(value(text, "sora_provider_throttled_total{provider=\"openai\"}")).isEqualTo(0);
             assertThat(value(text, "sora_retries_total{call=\"create\",provider=\"openai\"}")).isEqualTo(0);
             assertThat(value(text, "sora_concurrency_ceiling")).isEqualTo(20);
-            assertThat(value(text, "sora_webhook_callbacks_total{outcome=\"refused\"}")).isEqualTo(0);
+            assertThat(value(text, "sora_webhook_callbacks_total{outcome=\"bad_signature\",provider=\"replicate\"}"))
+                    .isEqualTo(0);
             assertThat(text).contains("camel_exchanges_total"); // Camel's own meters in the same registry
 
             JsonNode list = Pipeline.JSON.readTree(http.get("/api/batches").body());

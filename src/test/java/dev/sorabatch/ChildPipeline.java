@@ -16,10 +16,19 @@ public final class ChildPipeline {
         return start(workDir, "256m", settings, log);
     }
 
+    /** @param environment variables added to the child's environment, e.g. AWS credentials */
+    public static Process start(Path workDir, Map<String, String> settings, Map<String, String> environment, Path log)
+            throws IOException {
+        return start(jar(), workDir, "256m", List.of(), settings, environment, log);
+    }
+
+    private static Path jar() {
+        return Path.of(System.getProperty("sora.jar", "target/sora-batch.jar")).toAbsolutePath();
+    }
+
     /** @param maxHeap the child's -Xmx, e.g. 128m */
     public static Process start(Path workDir, String maxHeap, Map<String, String> settings, Path log) throws IOException {
-        Path jar = Path.of(System.getProperty("sora.jar", "target/sora-batch.jar")).toAbsolutePath();
-        return start(jar, workDir, maxHeap, List.of(), settings, log);
+        return start(jar(), workDir, maxHeap, List.of(), settings, log);
     }
 
     /** @param jvmOptions further JVM options, before the settings, e.g. a GC log or a profiler */

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import software.amazon.awssdk.services.s3.S3Client;
+
+import dev.sorabatch.aws.S3Server;
+import dev.sorabatch.aws.TestAws;
+import dev.sorabatch.provider.ContractFace;
 import dev.sorabatch.simulator.SimulatorApi;
 import dev.sorabatch.simulator.SimulatorServer;
 import dev.sorabatch.simulator.SimulatorSettings;
@@ -27,7 +33,9 @@ import dev.sorabatch.simulator.SimulatorStats;
  * restarted each time. The provider (simulator) lives in this JVM and outlives every crash, as a real one would.
  * It runs on the default store URL and on one a user would write (no WRITE_DELAY): on both, every item is created
  * exactly once. Against Runway, which can neither list its tasks nor deduplicate a create, an item whose create was
- * under way at a kill cannot be settled: it ends UNCERTAIN, saying so, and is never created a second time.
+ * under way at a kill cannot be settled: it ends UNCERTAIN, saying so, and is never created a second time. Against
+ * Bedrock, which deduplicates creates on their clientRequestToken, such a create is simply sent again: one job.
+ * Bedrock writes into a bucket of an S3 server in this JVM, which outlives the crashes too.
  */
 class CrashRecoveryIT {
 
@@ -43,18 +51,32 @@ class CrashRecoveryIT {
     }
 
     @ParameterizedTest(name = "store URL: {0}, provider: {1}")
-    @CsvSource({"default,openai", "jdbc:h2:file:<dir>/jobs,openai", "default,runway"})
+    @CsvSource({"default,openai", "jdbc:h2:file:<dir>/jobs,openai", "default,runway", "default,bedrock"})
     void killedRepeatedlyMidBatchItStillFinishesEveryItemWithOneCreateEach(String storeUrl, String provider,
                                                                            @TempDir Path dir) throws Exception {
+        boolean bedrock = provider.equals("bedrock");
+        // lost answers are what Bedrock's token settles: enough of them that some surely happen
         SimulatorSettings sim = new SimulatorSettings().generationTime(Duration.ofMillis(500), Duration.ofSeconds(2))
-                .lostResponseShare(0.05);
-        try (SimulatorServer simulator = new SimulatorServer(0, sim).start()) {
+                .lostResponseShare(bedrock ? 0.15 : 0.05);
+        try (SimulatorServer simulator = new SimulatorServer(0, sim).start();
+             S3Server s3 = bedrock ? S3Server.inMemory().start() : null) {
             Path inbox = Files.createDirectories(dir.resolve("data/inbox"));
             Files.writeString(inbox.resolve("crash.csv"), ProviderFaultsTest.prompts(ITEMS, "A kite festival on a beach"));
             Map<String, String> settings = new HashMap<>(provider.equals("openai")
                     ? TestSettings.simulatorAt(simulator.baseUrl(), "test-key")
-                    : Map.of("sora.provider", provider, "sora.runway.base-url", simulator.baseUrl(SimulatorApi.RUNWAY),
-                            "sora.runway.api-key", "test-key"));
+                    : ContractFace.valueOf(provider.toUpperCase(Locale.ROOT))
+                    .settings(simulator.baseUrl(SimulatorApi.of(provider)), "test-key"));
+            settings.put("sora.provider", provider);
+            Map<String, String> environment = Map.of();
+            if (bedrock) {
+                try (S3Client client = TestAws.clients(s3, null).s3()) {
+                    client.createBucket(b -> b.bucket(ContractFace.BEDROCK_BUCKET));
+                }
+                sim.s3Endpoint(s3.endpoint());
+                settings.put("sora.aws.s3.endpoint", s3.endpoint());
+                settings.put("sora.aws.s3.path-style", "true");
+                environment = Map.of("AWS_ACCESS_KEY_ID", "test-key", "AWS_SECRET_ACCESS_KEY", "test-secret");
+            }
             settings.putAll(Map.ofEntries(
                     Map.entry("sora.input.settle-time", "100"),
                     Map.entry("sora.input.poll-interval", "200"),
@@ -75,7 +97,7 @@ class CrashRecoveryIT {
             Path done = dir.resolve("data/done/crash.csv");
             for (int kill = 1; kill <= 5; kill++) {
                 long startedBefore = started(log);
-                Process child = ChildPipeline.start(dir, settings, log);
+                Process child = ChildPipeline.start(dir, settings, environment, log);
                 try {
                     await().atMost(Duration.ofSeconds(60)).until(() -> started(log) > startedBefore);
                     Thread.sleep(random.nextInt(3000)); // a random moment of work: the crash point is the variable
@@ -88,7 +110,7 @@ class CrashRecoveryIT {
             }
             Map<String, String> finalRun = new HashMap<>(settings);
             finalRun.put("sora.once", "true");
-            Process finisher = ChildPipeline.start(dir, finalRun, log);
+            Process finisher = ChildPipeline.start(dir, finalRun, environment, log);
             try {
                 assertThat(finisher.waitFor(3, TimeUnit.MINUTES)).as("final run exits").isTrue();
             } finally {
@@ -104,7 +126,7 @@ class CrashRecoveryIT {
             JsonNode counts = manifest.path("counts");
             assertThat(counts.path("total").asInt()).isEqualTo(ITEMS);
             SimulatorStats stats = simulator.stats();
-            if (!provider.equals("openai")) {
+            if (provider.equals("runway")) {
                 assertThat(counts.path("stored").asInt() + counts.path("uncertain").asInt()).as("log: %s", log)
                         .isEqualTo(ITEMS);
                 assertThat(stats.jobsPerPrompt().values()).as("never two creates for one item (log: %s)", log)
@@ -122,6 +144,10 @@ class CrashRecoveryIT {
             assertThat(stats.jobsPerPrompt()).as("prompts created").hasSize(ITEMS);
             assertThat(stats.jobsPerPrompt().values()).as("creates per item (log: %s)", log).allMatch(n -> n == 1);
             assertThat(stats.jobsCreated()).isEqualTo(ITEMS);
+            if (bedrock) {
+                assertThat(stats.replayedCreates()).as("ambiguous creates sent again with their token (log: %s)", log)
+                        .isPositive();
+            }
             assertThat(done).exists();
             await().atMost(Duration.ofSeconds(1)).until(() -> !Files.exists(inbox.resolve("crash.csv")));
         }

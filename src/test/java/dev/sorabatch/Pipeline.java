@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.main.Main;
 
+import dev.sorabatch.provider.ProviderRegistry;
 import dev.sorabatch.simulator.SimulatorServer;
 import dev.sorabatch.store.Batch;
 import dev.sorabatch.store.Item;
@@ -59,6 +60,10 @@ final class Pipeline implements AutoCloseable {
 
     SimulatorServer simulator() {
         return main.getCamelContext().getRegistry().lookupByNameAndType("simulator", SimulatorServer.class);
+    }
+
+    ProviderRegistry providers() {
+        return main.getCamelContext().getRegistry().lookupByNameAndType("providers", ProviderRegistry.class);
     }
 
     JobStore store() {

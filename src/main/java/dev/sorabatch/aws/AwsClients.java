@@ -34,8 +34,20 @@ public record AwsClients(String region, String s3Endpoint, String sqsEndpoint, b
     }
 
     public S3Client s3() {
+        return s3Builder(region).build();
+    }
+
+    /**
+     * A client of the same store for buckets of another region (Bedrock writes only to a bucket in its own region);
+     * against AWS it follows a bucket of yet another region, such as the output's for a server-side copy.
+     */
+    public S3Client s3(String bucketRegion) {
+        return s3Builder(bucketRegion).crossRegionAccessEnabled(s3Endpoint.isBlank()).build();
+    }
+
+    private S3ClientBuilder s3Builder(String clientRegion) {
         S3ClientBuilder builder = S3Client.builder()
-                .region(Region.of(region))
+                .region(Region.of(clientRegion))
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
                 .forcePathStyle(pathStyle)
                 // SDK 2.30+ adds CRC checksums to every upload; several S3-compatible servers refuse them
@@ -44,7 +56,7 @@ public record AwsClients(String region, String s3Endpoint, String sqsEndpoint, b
         if (!s3Endpoint.isBlank()) {
             builder.endpointOverride(URI.create(s3Endpoint));
         }
-        return builder.build();
+        return builder;
     }
 
     /** Signs GET links to objects (the review gallery's, for a private bucket); close it when done. */

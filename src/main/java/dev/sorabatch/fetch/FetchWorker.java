@@ -1,7 +1,10 @@
 package dev.sorabatch.fetch;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -11,8 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sorabatch.output.BucketOutputStore;
+import dev.sorabatch.output.Hashing;
 import dev.sorabatch.output.OutputStore;
 import dev.sorabatch.output.StoredObject;
+import dev.sorabatch.provider.BucketOutput;
 import dev.sorabatch.provider.Capability;
 import dev.sorabatch.provider.JobRef;
 import dev.sorabatch.provider.ProviderException;
@@ -33,7 +39,8 @@ import dev.sorabatch.worker.Worker;
 
 /**
  * Fetches finished jobs as soon as they complete (content links expire about an hour later) and streams the
- * video and its thumbnail to the output: {@code videos/<key>.mp4}, {@code thumbnails/<key>.<webp|jpg>}.
+ * video and its thumbnail to the output: {@code videos/<key>.mp4}, {@code thumbnails/<key>.<webp|jpg>}. A video
+ * the provider wrote into the output's own S3 store is copied there server-side instead ({@link BucketOutput}).
  * <p>
  * Downloads and output writes are free and idempotent, so they are retried on the short backoff of free calls,
  * never later than the content's expiry. A failed write is logged at WARN with its cause, and an item that ends
@@ -101,16 +108,7 @@ public class FetchWorker implements Worker<Item> {
             StoredObject video;
             String thumbnail;
             try {
-                video = provider.download(job, Variant.VIDEO, content -> {
-                    // probed as it passes: the video is never held whole, nor read twice
-                    try (ProbingInputStream body = Mp4Probe.tee(copy == null ? content.body()
-                            : copy.tee(content.body()))) {
-                        StoredObject stored = output.write(batch, "videos/" + item.itemKey() + ".mp4", body,
-                                content.length(), Variant.VIDEO.contentType());
-                        report[0] = qa.report(item, body.facts());
-                        return stored;
-                    }
-                });
+                video = storeVideo(provider, job, batch, item, copy, report);
                 thumbnail = copy != null ? posters.store(copy, output, batch, item.itemKey())
                         : settings.thumbnails() ? fetchThumbnail(provider, job, batch, item) : null;
             } finally {
@@ -123,6 +121,7 @@ public class FetchWorker implements Worker<Item> {
                 LOG.info("Output QA flagged {}/{} (kept): {}", batch, item.itemKey(), report[0].flagsJson());
             }
             store.items().stored(item.id(), video.path(), thumbnail, video.bytes(), video.sha256());
+            release(provider, job, batch, item);
         } catch (ProviderException e) {
             long next = nextTry(item, e.retryAfter());
             Failures.Gone gone = new Failures.Gone(Move.CONTENT_EXPIRED, e.code(),
@@ -137,6 +136,59 @@ public class FetchWorker implements Worker<Item> {
             LOG.warn("Could not store {}/{} (failure {}): {}; trying again in {} ms", batch, item.itemKey(),
                     item.failures() + 1, cause, next - work.now());
             store.items().reschedule(item.id(), ItemState.COMPLETED, next, "output_failed", cause);
+        }
+    }
+
+    /**
+     * The video in the batch layout. Where the provider wrote it into a bucket of the output's own S3 store it is
+     * copied there server-side, then read back once for what a streamed video gets on its way (size, SHA-256, QA,
+     * the poster); otherwise it streams from the provider to the output.
+     */
+    private StoredObject storeVideo(VideoProvider provider, JobRef job, String batch, Item item, Posters.Copy copy,
+                                    ClipReport[] report) throws ProviderException, IOException {
+        String path = "videos/" + item.itemKey() + ".mp4";
+        if (provider instanceof BucketOutput written && output instanceof BucketOutputStore bucket
+                && written.copyTo(job, bucket.bucket(), bucket.objectKey(batch, path))) {
+            try (InputStream in = bucket.open(batch, path)) {
+                return inspected(in, copy, item, report, body -> {
+                    DigestInputStream digest = new DigestInputStream(body, Hashing.sha256());
+                    long bytes = digest.transferTo(OutputStream.nullOutputStream());
+                    return new StoredObject(path, bytes, Hashing.hex(digest.getMessageDigest()));
+                });
+            }
+        }
+        return provider.download(job, Variant.VIDEO, content -> inspected(content.body(), copy, item, report,
+                body -> output.write(batch, path, body, content.length(), Variant.VIDEO.contentType())));
+    }
+
+    /** Where a video's bytes go once probed. */
+    @FunctionalInterface
+    private interface VideoSink {
+        StoredObject take(InputStream body) throws IOException;
+    }
+
+    /** Probed as it passes: the video is never held whole, nor read twice. */
+    private StoredObject inspected(InputStream video, Posters.Copy copy, Item item, ClipReport[] report,
+                                   VideoSink sink) throws IOException {
+        try (ProbingInputStream body = Mp4Probe.tee(copy == null ? video : copy.tee(video))) {
+            StoredObject stored = sink.take(body);
+            report[0] = qa.report(item, body.facts());
+            return stored;
+        }
+    }
+
+    /**
+     * Hands back what the provider wrote into the user's bucket (deleted only where the adapter's
+     * delete-after-fetch setting says so). The video is stored by now: a failure here costs it nothing.
+     */
+    private static void release(VideoProvider provider, JobRef job, String batch, Item item) {
+        if (provider instanceof BucketOutput written) {
+            try {
+                written.release(job);
+            } catch (ProviderException e) {
+                LOG.warn("Stored {}/{}, but {}'s own copy of it could not be removed: {}", batch, item.itemKey(),
+                        provider.name(), e.getMessage());
+            }
         }
     }
 

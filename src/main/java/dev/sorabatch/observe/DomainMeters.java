@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -63,11 +62,6 @@ public final class DomainMeters {
         Gauge.builder("sora.concurrency.ceiling", ceiling, IntSupplier::getAsInt)
                 .description("Jobs the provider accepts at once, as learned from its answers").strongReference(true)
                 .register(registry);
-        // registered before the webhook endpoint exists, so that dashboards and alerts can be written against it now
-        for (String outcome : new String[] {"accepted", "refused"}) {
-            Counter.builder("sora.webhook.callbacks").description("Provider callbacks received, by outcome")
-                    .tag("outcome", outcome).register(registry);
-        }
     }
 
     /** Reads the store, then renders every meter, in Prometheus' text format 0.0.4. */

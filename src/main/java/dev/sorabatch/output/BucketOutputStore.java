@@ -112,6 +112,24 @@ public class BucketOutputStore implements OutputStore {
     }
 
     /**
+     * Reads back an object of a batch, e.g. one copied in server-side; the caller closes it.
+     *
+     * @throws IOException if it cannot be read (the caller may retry)
+     */
+    public InputStream open(String batch, String relativePath) throws IOException {
+        String key = key(batch, relativePath);
+        try {
+            return client().getObject(b -> b.bucket(bucket).key(key));
+        } catch (SdkException e) {
+            throw new IOException("could not read back " + location(key) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private S3Client client() {
+        return producer.getCamelContext().getRegistry().lookupByNameAndType(CLIENT_BEAN, S3Client.class);
+    }
+
+    /**
      * Writes an empty object {@value #CHECK_OBJECT} under the prefix, as every later write will be made: this proves
      * the endpoint is reachable, the bucket exists and the credentials may put objects in it (a HEAD of the bucket
      * would need s3:ListBucket, which a write-only identity lacks). The object is left in place: deleting it would
@@ -121,9 +139,8 @@ public class BucketOutputStore implements OutputStore {
     public void check() throws IOException {
         String key = prefix.isEmpty() ? CHECK_OBJECT : prefix + "/" + CHECK_OBJECT;
         // the client itself, not the producer: this runs at start-up, before Camel has started any endpoint
-        S3Client s3 = producer.getCamelContext().getRegistry().lookupByNameAndType(CLIENT_BEAN, S3Client.class);
         try {
-            s3.putObject(b -> b.bucket(bucket).key(key).contentType("text/plain"), RequestBody.empty());
+            client().putObject(b -> b.bucket(bucket).key(key).contentType("text/plain"), RequestBody.empty());
         } catch (SdkException e) {
             throw failed(key, e);
         }

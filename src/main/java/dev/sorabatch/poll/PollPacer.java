@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.sorabatch.provider.JobStatus;
@@ -28,6 +29,10 @@ import dev.sorabatch.worker.CheckSchedule;
  * Every delay is clamped to [min, max], so there is never a tight loop and never a forgotten job; when the
  * progress says the job is nearly done, the delay is still at least 1/50 of its age, so a provider whose progress
  * stalls near the end is checked at a geometrically slowing pace.
+ * <p>
+ * A provider whose callbacks are on ({@code sora.webhooks.*}) says itself when a job is done: its callback makes the
+ * check due at once, and polling is only the safety net for a callback that never came, no more often than
+ * {@code safetyNet} per job (unless the job was already over when it was accepted).
  */
 public final class PollPacer implements CheckSchedule {
 
@@ -39,26 +44,35 @@ public final class PollPacer implements CheckSchedule {
     private final long minMillis;
     private final long maxMillis;
     private final long initialMillis;
+    private final Set<String> calledBack;
+    private final long safetyNetMillis;
     private final Map<String, Deque<Long>> durations = new ConcurrentHashMap<>();
 
     public PollPacer(Clock clock, PollSettings settings) {
+        this(clock, settings, Set.of(), 0);
+    }
+
+    /**
+     * @param calledBack      providers whose callbacks are on
+     * @param safetyNetMillis how often their jobs are polled at most
+     */
+    public PollPacer(Clock clock, PollSettings settings, Set<String> calledBack, long safetyNetMillis) {
         this.clock = clock;
         this.minMillis = settings.minIntervalMillis();
         this.maxMillis = settings.maxIntervalMillis();
         this.initialMillis = settings.initialIntervalMillis();
+        this.calledBack = Set.copyOf(calledBack);
+        this.safetyNetMillis = safetyNetMillis;
     }
 
     /** First check after a job was accepted. */
     @Override
     public long firstCheck(Item item, VideoJob job) {
-        long delay;
         if (job.status() == JobStatus.COMPLETED || job.status() == JobStatus.FAILED) {
-            delay = 0;
-        } else {
-            long fastest = fastest(key(item));
-            delay = fastest > 0 ? fastest * 9 / 10 : initialMillis;
+            return at(honour(job, 0));
         }
-        return at(honour(job, delay));
+        long fastest = fastest(key(item));
+        return at(item, honour(job, fastest > 0 ? fastest * 9 / 10 : initialMillis));
     }
 
     /** Next check after a status call found the job still running. */
@@ -74,7 +88,7 @@ public final class PollPacer implements CheckSchedule {
             long fastest = fastest(key(item));
             delay = fastest > elapsed ? fastest - elapsed : Math.max(minMillis, elapsed / 2);
         }
-        return at(honour(job, delay));
+        return at(item, honour(job, delay));
     }
 
     /** A job was seen finished {@code millis} after it was submitted. */
@@ -104,6 +118,11 @@ public final class PollPacer implements CheckSchedule {
 
     private long at(long delay) {
         return clock.millis() + Math.max(minMillis, Math.min(maxMillis, delay));
+    }
+
+    /** {@link #at(long)}, no sooner than the safety net for a provider that calls back. */
+    private long at(Item item, long delay) {
+        return calledBack.contains(item.provider()) ? Math.max(at(delay), clock.millis() + safetyNetMillis) : at(delay);
     }
 
     private static String key(Item item) {

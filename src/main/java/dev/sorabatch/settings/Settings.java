@@ -27,6 +27,11 @@ public final class Settings {
         this.source = source;
     }
 
+    /** These settings with {@code values} over them: how an adapter is pointed at the simulator. */
+    public Settings with(Map<String, String> values) {
+        return new Settings(key -> values.containsKey(key) ? Optional.of(values.get(key)) : source.apply(key));
+    }
+
     public String text(String key) {
         return source.apply(key).map(String::trim)
                 .orElseThrow(() -> new SettingException(key, "is missing from config/application.properties"));

@@ -1,6 +1,12 @@
 package dev.sorabatch.simulator;
 
 import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -8,6 +14,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
+
+import dev.sorabatch.webhook.FalSignatures;
 
 /**
  * fal's queue API (fal-ai/fal-js {@code libs/client/src/queue.ts}, {@code types/common.ts}; fal-ai/fal
@@ -17,13 +25,40 @@ import com.sun.net.httpserver.HttpExchange;
  * never refused. Status answers 202 until {@code COMPLETED} (200). There is no failed status: a failed request is
  * {@code COMPLETED} with {@code error} and {@code error_type}, and a moderation refusal shows only in its result,
  * {@code 422} with {@code detail[].type = content_policy_violation}.
+ * <p>
+ * A submit with {@code ?fal_webhook=} gets a callback when the request ends ({@code request_id}, {@code status} OK or
+ * ERROR, {@code payload}; docs.fal.ai model-endpoints/webhooks), signed with an Ed25519 key pair made at start whose
+ * public key this face publishes as JWKS at {@code /.well-known/jwks.json}, as fal does at
+ * {@code rest.alpha.fal.ai}.
  */
 final class FalFace extends Face {
 
     private static final Pattern REQUEST = Pattern.compile("/([^/]+)/([^/]+)/requests/([^/]+)(/status|/cancel)?");
 
-    FalFace(Jobs jobs, SimulatorSettings settings, SimulatorStats stats) {
+    static final String JWKS = "/.well-known/jwks.json";
+    private static final String USER_ID = "simulator-user";
+
+    private final Callbacks callbacks;
+    private final KeyPair signing = keyPair();
+    /** Signs forged callbacks: a key fal never published. */
+    private final KeyPair forging = keyPair();
+
+    FalFace(Jobs jobs, SimulatorSettings settings, SimulatorStats stats, Callbacks callbacks) {
         super(SimulatorApi.FAL, jobs, settings, stats);
+        this.callbacks = callbacks;
+    }
+
+    private static KeyPair keyPair() {
+        try {
+            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e); // every JVM since 15 has Ed25519
+        }
+    }
+
+    @Override
+    boolean open(String path) {
+        return super.open(path) || path.equals(JWKS);
     }
 
     @Override
@@ -65,6 +100,13 @@ final class FalFace extends Face {
             file(exchange, path);
             return;
         }
+        if (method.equals("GET") && path.equals(JWKS)) {
+            ObjectNode jwks = JSON.createObjectNode();
+            jwks.putArray("keys").addObject().put("kty", "OKP").put("crv", "Ed25519")
+                    .put("x", FalSignatures.x(signing.getPublic())).put("kid", "simulator");
+            sendJson(exchange, 200, jwks);
+            return;
+        }
         Matcher request = REQUEST.matcher(path);
         if (request.matches()) {
             Job job = request(request.group(1) + "/" + request.group(2), request.group(3));
@@ -98,10 +140,42 @@ final class FalFace extends Face {
         }
         Job job = jobs.admit(new Job.Spec(model, prompt, duration == null ? null : duration.asText(),
                 text(input, "aspect_ratio"), null, input), "", Jobs.OverLimit.QUEUE, null, settings, stats).job();
+        String webhook = query(exchange).get("fal_webhook");
+        if (webhook != null) {
+            callbacks.whenDone(job, webhook, () -> callback(job), this::sign);
+        }
         if (!loseAnswer()) {
             ObjectNode queued = urls(job).put("status", "IN_QUEUE")
                     .put("queue_position", jobs.queuePosition(job, System.currentTimeMillis()));
             sendJson(exchange, 200, queued);
+        }
+    }
+
+    /** The callback's body: the result as the result URL would answer it, or the error. */
+    private ObjectNode callback(Job job) {
+        ObjectNode body = JSON.createObjectNode().put("request_id", job.id()).put("gateway_request_id", job.id());
+        if (job.phase(System.currentTimeMillis()) == Job.Phase.SUCCEEDED) {
+            body.put("status", "OK").putObject("payload").putObject("video").put("url", fileUrl(job, ""))
+                    .put("content_type", "video/mp4").put("file_name", "output.mp4");
+        } else {
+            body.put("status", "ERROR").put("error", job.outcome() == Job.Outcome.BLOCKED
+                    ? "Invalid status code: 422" : "Invalid status code: 500").putNull("payload");
+        }
+        return body;
+    }
+
+    private Map<String, String> sign(byte[] body, long timestamp, boolean forged) {
+        String requestId;
+        try {
+            requestId = JSON.readTree(body).path("request_id").asText();
+            Signature signer = Signature.getInstance("Ed25519");
+            signer.initSign((forged ? forging : signing).getPrivate());
+            signer.update(FalSignatures.message(requestId, USER_ID, Long.toString(timestamp), body));
+            return Map.of("X-Fal-Webhook-Request-Id", requestId, "X-Fal-Webhook-User-Id", USER_ID,
+                    "X-Fal-Webhook-Timestamp", Long.toString(timestamp),
+                    "X-Fal-Webhook-Signature", HexFormat.of().formatHex(signer.sign()));
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 
@@ -31,8 +33,11 @@ final class OpenAiFace extends Face {
     private static final int DEFAULT_PAGE = 20;
     private static final int MAX_PAGE = 100;
 
-    OpenAiFace(Jobs jobs, SimulatorSettings settings, SimulatorStats stats) {
+    private final Callbacks callbacks;
+
+    OpenAiFace(Jobs jobs, SimulatorSettings settings, SimulatorStats stats, Callbacks callbacks) {
         super(SimulatorApi.OPENAI, jobs, settings, stats);
+        this.callbacks = callbacks;
     }
 
     @Override
@@ -102,10 +107,30 @@ final class OpenAiFace extends Face {
 
     private void admit(HttpExchange exchange, Job.Spec spec) throws IOException {
         String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
-        Job job = jobs.admit(spec, "video_", Jobs.OverLimit.REFUSE, key, settings, stats).job();
+        Jobs.Admission admission = jobs.admit(spec, "video_", Jobs.OverLimit.REFUSE, key, settings, stats);
+        Job job = admission.job();
+        String webhook = settings.webhookUrl();
+        if (webhook != null && !admission.replayed()) {
+            callbacks.whenDone(job, webhook, () -> event(job), callbacks.standardWebhooks());
+        }
         if (!loseAnswer()) {
             sendJson(exchange, 200, view(job, System.currentTimeMillis()));
         }
+    }
+
+    /**
+     * The event OpenAI's webhooks deliver, {@code {id, object: "event", created_at, type, data: {id}}}
+     * (openai-python {@code types/webhooks/batch_completed_webhook_event.py}), typed as a gateway serving videos
+     * would: {@code video.completed} or {@code video.failed}.
+     */
+    private static JsonNode event(Job job) {
+        long now = System.currentTimeMillis();
+        ObjectNode event = JSON.createObjectNode()
+                .put("id", "evt_" + UUID.randomUUID().toString().replace("-", "")).put("object", "event")
+                .put("created_at", now / 1000)
+                .put("type", job.phase(now) == Job.Phase.SUCCEEDED ? "video.completed" : "video.failed");
+        event.putObject("data").put("id", job.id());
+        return event;
     }
 
     /** Create fields from a multipart form or a JSON object; in JSON every known field must be a string. */

@@ -25,8 +25,11 @@ final class PixazoFace extends Face {
     private static final Pattern STATUS = Pattern.compile("/v2/requests/status/([^/]+)");
     private static final String LEGACY = "sora-video";
 
-    PixazoFace(Jobs jobs, SimulatorSettings settings, SimulatorStats stats) {
+    private final Callbacks callbacks;
+
+    PixazoFace(Jobs jobs, SimulatorSettings settings, SimulatorStats stats, Callbacks callbacks) {
         super(SimulatorApi.PIXAZO, jobs, settings, stats);
+        this.callbacks = callbacks;
     }
 
     @Override
@@ -75,7 +78,7 @@ final class PixazoFace extends Face {
 
     private void create(HttpExchange exchange, String api) throws IOException {
         stats.countCreateRequest();
-        if (settings.outOfCredits()) {
+        if (!settings.takeCredit()) {
             throw new ApiException(402, null, null, null, "Insufficient credits");
         }
         JsonNode body = readObject(exchange, new ApiException(400, null, null, null, "Invalid JSON body"));
@@ -87,13 +90,19 @@ final class PixazoFace extends Face {
         String size = body.has("size") ? text(body, "size") : text(body, "aspect_ratio");
         Job job = jobs.admit(new Job.Spec(api, prompt, seconds, size, null, body), "", Jobs.OverLimit.QUEUE, null,
                 settings, stats).job();
+        String callback = text(body, "callback_url");
+        String id = api.equals(LEGACY) ? "video_" + job.id() : api + "_" + job.id();
+        if (callback != null) {
+            // the body a poll would answer: Pixazo documents no callback body of its own
+            callbacks.whenDone(job, callback, () -> api.equals(LEGACY) ? result(job) : polled(job, id),
+                    Callbacks.unsigned());
+        }
         if (loseAnswer()) {
             return;
         }
         if (api.equals(LEGACY)) {
-            sendJson(exchange, 200, JSON.createObjectNode().put("video_id", "video_" + job.id()).put("status", "queued"));
+            sendJson(exchange, 200, JSON.createObjectNode().put("video_id", id).put("status", "queued"));
         } else {
-            String id = api + "_" + job.id();
             sendJson(exchange, 200, JSON.createObjectNode().put("request_id", id).put("status", "QUEUED")
                     .put("polling_url", baseUrl() + "/v2/requests/status/" + id));
         }

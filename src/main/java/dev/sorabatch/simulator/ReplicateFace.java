@@ -31,8 +31,11 @@ final class ReplicateFace extends Face {
     private static final Pattern PREDICTION = Pattern.compile("/v1/predictions/([^/]+)(/cancel)?");
     private static final int PAGE = 100;
 
-    ReplicateFace(Jobs jobs, SimulatorSettings settings, SimulatorStats stats) {
+    private final Callbacks callbacks;
+
+    ReplicateFace(Jobs jobs, SimulatorSettings settings, SimulatorStats stats, Callbacks callbacks) {
         super(SimulatorApi.REPLICATE, jobs, settings, stats);
+        this.callbacks = callbacks;
     }
 
     @Override
@@ -106,9 +109,26 @@ final class ReplicateFace extends Face {
         String name = model != null ? model : version.contains(":") ? version.substring(0, version.indexOf(':')) : version;
         Job job = jobs.admit(new Job.Spec(name, prompt, text(input, "duration"), text(input, "aspect_ratio"), null, body),
                 "r", Jobs.OverLimit.QUEUE, null, settings, stats).job();
+        String webhook = text(body, "webhook");
+        if (webhook != null && wantsCompleted(body.get("webhook_events_filter"))) {
+            callbacks.whenDone(job, webhook, () -> view(job, System.currentTimeMillis()), callbacks.standardWebhooks());
+        }
         if (!loseAnswer()) {
             sendJson(exchange, 201, view(job, System.currentTimeMillis()));
         }
+    }
+
+    /** Without a filter Replicate sends every event; with one, only those it names. */
+    private static boolean wantsCompleted(JsonNode filter) {
+        if (filter == null || !filter.isArray()) {
+            return true;
+        }
+        for (JsonNode event : filter) {
+            if ("completed".equals(event.asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Job find(String id) {

@@ -44,6 +44,7 @@ public final class SimulatorServer implements AutoCloseable {
     private final SimulatorSettings settings;
     private final SimulatorStats stats = new SimulatorStats();
     private final Map<SimulatorApi, Face> faces = new EnumMap<>(SimulatorApi.class);
+    private final Callbacks callbacks;
     private HttpServer server;
     private ExecutorService executor;
 
@@ -56,13 +57,14 @@ public final class SimulatorServer implements AutoCloseable {
         this.requestedPort = port;
         this.settings = settings;
         Jobs jobs = new Jobs();
-        faces.put(SimulatorApi.OPENAI, new OpenAiFace(jobs, settings, stats));
+        callbacks = new Callbacks(settings, stats);
+        faces.put(SimulatorApi.OPENAI, new OpenAiFace(jobs, settings, stats, callbacks));
         faces.put(SimulatorApi.RUNWAY, new RunwayFace(jobs, settings, stats));
-        faces.put(SimulatorApi.FAL, new FalFace(jobs, settings, stats));
-        faces.put(SimulatorApi.REPLICATE, new ReplicateFace(jobs, settings, stats));
+        faces.put(SimulatorApi.FAL, new FalFace(jobs, settings, stats, callbacks));
+        faces.put(SimulatorApi.REPLICATE, new ReplicateFace(jobs, settings, stats, callbacks));
         faces.put(SimulatorApi.VERTEX, new VertexFace(jobs, settings, stats));
         faces.put(SimulatorApi.BEDROCK, new BedrockFace(jobs, settings, stats));
-        faces.put(SimulatorApi.PIXAZO, new PixazoFace(jobs, settings, stats));
+        faces.put(SimulatorApi.PIXAZO, new PixazoFace(jobs, settings, stats, callbacks));
     }
 
     public synchronized SimulatorServer start() throws IOException {
@@ -100,6 +102,17 @@ public final class SimulatorServer implements AutoCloseable {
         return faces.get(api).baseUrl() + api.basePath();
     }
 
+    /**
+     * A Google credentials file for the Vertex face at {@code vertexBaseUrl}: an {@code authorized_user} (as
+     * {@code gcloud auth application-default login} writes) whose {@code token_uri} is the face's token endpoint and
+     * whose refresh token is {@code key}.
+     */
+    public static String vertexCredentials(String vertexBaseUrl, String key) {
+        return Face.JSON.createObjectNode().put("type", "authorized_user").put("client_id", "simulator-client")
+                .put("client_secret", "simulator-secret").put("refresh_token", key)
+                .put("token_uri", vertexBaseUrl + "/token").toString();
+    }
+
     public SimulatorSettings settings() {
         return settings;
     }
@@ -118,6 +131,7 @@ public final class SimulatorServer implements AutoCloseable {
         if (server != null) {
             server.stop(0);
             executor.shutdownNow();
+            callbacks.close();
             server = null;
         }
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Random;
 
 import dev.sorabatch.settings.SettingException;
@@ -36,7 +37,23 @@ public final class SimulatorSettings {
     private volatile boolean echoKey;
     private volatile Random random = new Random(42);
     private volatile boolean outOfCredits;
+    /** Creates the account can still pay for; negative = unlimited. */
+    private int credits = -1;
     private volatile String s3Endpoint = "";
+    private volatile String webhookUrl;
+    private volatile String webhookSecret;
+    private volatile WebhookFault webhookFault = WebhookFault.NONE;
+
+    /** A fault put into every callback the faces send, for tests of the receiving side. */
+    public enum WebhookFault {
+        NONE,
+        /** signed with another key */
+        BAD_SIGNATURE,
+        /** signed with a timestamp an hour old */
+        STALE_TIMESTAMP,
+        /** each delivery sent twice, byte for byte */
+        DUPLICATE
+    }
 
     /**
      * The knobs from the {@code sora.simulator.*} settings, each checked with its bounds and in the pipeline's
@@ -69,7 +86,21 @@ public final class SimulatorSettings {
                 .echoKey(s.flag("sora.simulator.echo-key"))
                 .seed(s.wholeNumber("sora.simulator.seed", Long.MIN_VALUE))
                 .outOfCredits(s.flag("sora.simulator.out-of-credits"))
-                .s3Endpoint(s.text("sora.simulator.s3-endpoint", ""));
+                .credits(s.integer("sora.simulator.credits", -1))
+                .s3Endpoint(s.text("sora.simulator.s3-endpoint", ""))
+                .webhookUrl(s.text("sora.simulator.webhook-url", ""))
+                .webhookSecret(s.text("sora.simulator.webhook-secret", ""))
+                .webhookFault(webhookFault(s));
+    }
+
+    private static WebhookFault webhookFault(Settings s) {
+        String raw = s.text("sora.simulator.webhook-fault", "none");
+        try {
+            return WebhookFault.valueOf(raw.toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new SettingException("sora.simulator.webhook-fault", "must be none, bad-signature, stale-timestamp "
+                    + "or duplicate, got '" + raw + "'");
+        }
     }
 
     /** {@code sora.simulator.port}: on 127.0.0.1; 0 picks a free one. */
@@ -220,12 +251,61 @@ public final class SimulatorSettings {
     }
 
     /**
+     * Faces that bill by credit accept this many more creates, then answer as out of credits (Pixazo's 402), as an
+     * account that runs dry mid-batch; negative = unlimited (the default).
+     */
+    public synchronized SimulatorSettings credits(int creates) {
+        credits = creates;
+        return this;
+    }
+
+    /** Spends one credit for a create: false when the account is out of them (or {@link #outOfCredits}). */
+    synchronized boolean takeCredit() {
+        if (outOfCredits || credits == 0) {
+            return false;
+        }
+        if (credits > 0) {
+            credits--;
+        }
+        return true;
+    }
+
+    /**
      * The S3 endpoint (path-style, e.g. {@code http://127.0.0.1:9000}) the Bedrock face writes each finished job's
      * {@code output.mp4} to, as Bedrock writes into the caller's bucket; empty: the Bedrock face refuses creates.
      */
     public SimulatorSettings s3Endpoint(String endpoint) {
         s3Endpoint = endpoint == null ? "" : endpoint.strip();
         return this;
+    }
+
+    /** Where the OpenAI face sends a callback when a job ends; empty or null for none. */
+    public SimulatorSettings webhookUrl(String url) {
+        webhookUrl = url == null || url.isBlank() ? null : url.strip();
+        return this;
+    }
+
+    /** The {@code whsec_} secret Standard Webhooks callbacks are signed with; empty or null sends them unsigned. */
+    public SimulatorSettings webhookSecret(String secret) {
+        webhookSecret = secret == null || secret.isBlank() ? null : secret.strip();
+        return this;
+    }
+
+    public SimulatorSettings webhookFault(WebhookFault fault) {
+        webhookFault = fault;
+        return this;
+    }
+
+    public String webhookUrl() {
+        return webhookUrl;
+    }
+
+    public String webhookSecret() {
+        return webhookSecret;
+    }
+
+    public WebhookFault webhookFault() {
+        return webhookFault;
     }
 
     public boolean outOfCredits() {

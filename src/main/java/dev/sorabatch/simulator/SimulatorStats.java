@@ -30,6 +30,7 @@ public final class SimulatorStats {
     private final AtomicInteger queuedOverLimit = new AtomicInteger();
     private final AtomicInteger cancels = new AtomicInteger();
     private final AtomicInteger credentialsToFileHost = new AtomicInteger();
+    private final Map<Integer, Integer> callbackAnswers = new ConcurrentHashMap<>();
 
     /** Create and remix requests received, whatever their outcome. */
     public int createRequests() {
@@ -147,6 +148,16 @@ public final class SimulatorStats {
         return credentialsToFileHost.get();
     }
 
+    /** Callbacks sent, by the HTTP status they were answered with (-1: no answer). */
+    public Map<Integer, Integer> callbackAnswers() {
+        return Map.copyOf(callbackAnswers);
+    }
+
+    /** Callbacks sent, whatever their answer. */
+    public int callbacks() {
+        return callbackAnswers.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
     public void reset() {
         createRequests.set(0);
         jobsCreated.set(0);
@@ -174,6 +185,11 @@ public final class SimulatorStats {
         queuedOverLimit.set(0);
         cancels.set(0);
         credentialsToFileHost.set(0);
+        callbackAnswers.clear();
+    }
+
+    void countCallback(int status) {
+        callbackAnswers.merge(status, 1, Integer::sum);
     }
 
     void countCreateRequest() {

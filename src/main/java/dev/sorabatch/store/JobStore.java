@@ -20,6 +20,7 @@ public final class JobStore {
     private final Totals totals;
     private final SpendLedger spend;
     private final ProviderAccounts accounts;
+    private final CallbackHints callbacks;
 
     public JobStore(DataSource dataSource, Clock clock) {
         this.jdbc = new Jdbc(dataSource, clock);
@@ -30,6 +31,7 @@ public final class JobStore {
         this.totals = new Totals(jdbc);
         this.spend = new SpendLedger(jdbc);
         this.accounts = new ProviderAccounts(jdbc, claims);
+        this.callbacks = new CallbackHints(jdbc);
     }
 
     /** Brings the schema up to date ({@link Database#migrate}). */
@@ -76,6 +78,11 @@ public final class JobStore {
     /** The provider limits every instance shares: creates per minute, jobs in flight, ceiling, Retry-After holds. */
     public ProviderAccounts accounts() {
         return accounts;
+    }
+
+    /** What verified provider callbacks may do: make a job's status check due now. */
+    public CallbackHints callbacks() {
+        return callbacks;
     }
 
     /** One row update outside the workers' transitions (tests that set up a state). */

@@ -28,7 +28,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import software.amazon.awssdk.services.s3.S3Client;
+
 import dev.sorabatch.TestSettings;
+import dev.sorabatch.aws.S3Server;
+import dev.sorabatch.aws.TestAws;
 import dev.sorabatch.provider.ContractFace;
 import dev.sorabatch.simulator.SimulatorServer;
 import dev.sorabatch.simulator.SimulatorSettings;
@@ -40,7 +44,7 @@ import dev.sorabatch.simulator.SimulatorStats;
  * <p>
  * {@code java -cp target/test-classes:target/sora-batch.jar dev.sorabatch.bench.Bench [--smoke] [--out file] [scenario...]}
  * with scenarios {@code rate concurrency overhead ingest stream faults startup claims} (default: all), and
- * {@code --api openai|runway|fal|replicate} for the adapter and simulator face the batch scenarios run with (default
+ * {@code --api openai|runway|fal|replicate|vertex|bedrock|pixazo} for the adapter and simulator face the batch scenarios run with (default
  * openai; the figures of another are named {@code <scenario>-<api>}).
  * {@code bench/run} does exactly this after building the jar.
  */
@@ -196,11 +200,15 @@ public final class Bench {
         Path input = dir.resolve(batch + ".csv");
         writeCsv(input, s.items(), s.kind());
 
-        try (SimulatorServer simulator = new SimulatorServer(0, simSettings).start()) {
+        try (SimulatorServer simulator = new SimulatorServer(0, simSettings).start();
+             S3Server bucket = api == ContractFace.BEDROCK ? S3Server.inMemory().start() : null) {
             Map<String, String> settings = new LinkedHashMap<>(api == ContractFace.OPENAI
                     ? TestSettings.simulatorAt(simulator.baseUrl(), "bench")
                     : api.settings(simulator.baseUrl(api.api()), "bench"));
             settings.put("sora.provider", api.provider());
+            if (bucket != null) {
+                settings.putAll(bedrockWritesInto(bucket, simSettings));
+            }
             settings.put("sora.input.poll-interval", "100");
             settings.put("sora.input.settle-time", "100");
             settings.put("sora.progress.interval", "10s");
@@ -269,6 +277,19 @@ public final class Bench {
                         (maxLive.get() - baseLive) / (double) MB);
             }
         }
+    }
+
+    /**
+     * Bedrock writes each video into the caller's bucket: one on an S3 server in this JVM, which the face writes to
+     * and the pipeline reads from, with the AWS default chain's credentials as the child's system properties.
+     */
+    private static Map<String, String> bedrockWritesInto(S3Server bucket, SimulatorSettings sim) {
+        try (S3Client client = TestAws.clients(bucket, null).s3()) {
+            client.createBucket(b -> b.bucket(ContractFace.BEDROCK_BUCKET));
+        }
+        sim.s3Endpoint(bucket.endpoint());
+        return Map.of("sora.aws.s3.endpoint", bucket.endpoint(), "sora.aws.s3.path-style", "true",
+                "aws.accessKeyId", "bench", "aws.secretAccessKey", "bench-secret");
     }
 
     private static Figures figures(Scenario s, Path dir, SimulatorStats stats, SimulatorSettings sim, long dropped,

@@ -3,6 +3,7 @@ package dev.sorabatch.poll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,21 @@ class PollPacerTest {
         long start = now.get();
         assertThat(pacer.firstCheck(item(null), job(JobStatus.QUEUED, 0, 5_000L))).isEqualTo(start + 5_000);
         assertThat(pacer.firstCheck(item(null), job(JobStatus.QUEUED, 0, 100L))).isEqualTo(start + 1_000);
+    }
+
+    @Test
+    void aProviderThatCallsBackIsPolledOnlyAtTheSafetyNetsPace() {
+        PollPacer pacer = new PollPacer(clock, new PollSettings(200, 30_000, 1_000), Set.of("openai"),
+                600_000);
+        long start = now.get();
+        assertThat(pacer.firstCheck(item(start), job(JobStatus.QUEUED, 0, null))).isEqualTo(start + 600_000);
+        now.addAndGet(5_000);
+        assertThat(pacer.nextCheck(item(start), job(JobStatus.IN_PROGRESS, 50, null))).isEqualTo(now.get() + 600_000);
+        assertThat(pacer.firstCheck(item(start), job(JobStatus.COMPLETED, 100, null)))
+                .as("a job done at its create is fetched at once").isEqualTo(now.get() + 200);
+        PollPacer others = new PollPacer(clock, new PollSettings(200, 30_000, 1_000), Set.of("fal"), 600_000);
+        assertThat(others.firstCheck(item(start), job(JobStatus.QUEUED, 0, null))).as("another provider's pace")
+                .isEqualTo(now.get() + 1_000);
     }
 
     @Test

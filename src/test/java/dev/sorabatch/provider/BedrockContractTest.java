@@ -35,7 +35,7 @@ import dev.sorabatch.simulator.SimulatorApi;
  */
 class BedrockContractTest extends ProviderContract {
 
-    private static final String BUCKET = "bedrock-out";
+    private static final String BUCKET = ContractFace.BEDROCK_BUCKET;
     private S3Server s3Server;
     private S3Client s3;
 
@@ -70,8 +70,7 @@ class BedrockContractTest extends ProviderContract {
 
     @Override
     Map<String, String> settings(String baseUrl, String key) {
-        return Map.of("sora.bedrock.region", "us-west-2", "sora.bedrock.endpoint", baseUrl,
-                "sora.bedrock.output-uri", "s3://" + BUCKET + "/videos", "sora.bedrock.delete-after-fetch", "false");
+        return ContractFace.BEDROCK.settings(baseUrl, key);
     }
 
     @Override

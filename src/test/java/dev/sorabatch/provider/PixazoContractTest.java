@@ -2,8 +2,20 @@ package dev.sorabatch.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
@@ -31,7 +43,7 @@ class PixazoContractTest extends ProviderContract {
 
     @Override
     Map<String, String> settings(String baseUrl, String key) {
-        return Map.of("sora.pixazo.base-url", baseUrl, "sora.pixazo.api-key", key);
+        return ContractFace.PIXAZO.settings(baseUrl, key);
     }
 
     @Override
@@ -75,6 +87,32 @@ class PixazoContractTest extends ProviderContract {
         VideoJob done = finished(submitted);
         assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
         assertThat(downloadSha(done, Variant.VIDEO)).isEqualTo(server.sha256(Asset.VIDEO));
+    }
+
+    /** With a callback URL the generate names it, and the gateway calls it with the job's id when the job ends. */
+    @Test
+    void theCallbackUrlIsSentAndCalledWithTheJobWhenItEnds() throws Exception {
+        BlockingQueue<String> calls = new LinkedBlockingQueue<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/webhooks/pixazo", exchange -> {
+            calls.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            provider = new PixazoVideoProvider(camel, PixazoSettings.from(settingsOf(settings(server.baseUrl(api()),
+                    KEY))), CATALOG, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/webhooks/pixazo");
+            VideoJob submitted = provider.submit(request("a gateway that calls back"), "key-callback");
+            String call = calls.poll(30, TimeUnit.SECONDS);
+            assertThat(call).isNotNull();
+            JsonNode body = new ObjectMapper().readTree(call);
+            assertThat(body.path("request_id").asText()).isEqualTo(submitted.id());
+            assertThat(body.path("status").asText()).isEqualTo("COMPLETED");
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.stats().callbackAnswers().equals(Map.of(200, 1)));
+        } finally {
+            receiver.stop(0);
+        }
     }
 
     @Test

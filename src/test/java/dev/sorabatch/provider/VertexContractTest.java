@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.camel.CamelContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import dev.sorabatch.provider.ProviderException.Kind;
@@ -30,26 +26,7 @@ import dev.sorabatch.simulator.SimulatorApi;
  */
 class VertexContractTest extends ProviderContract {
 
-    private final Path dir = temp();
     private CamelContext camel;
-
-    private static Path temp() {
-        try {
-            return Files.createTempDirectory("vertex-contract");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @AfterAll
-    void removeFiles() throws IOException {
-        try (var files = Files.list(dir)) {
-            for (Path file : files.toList()) {
-                Files.delete(file);
-            }
-        }
-        Files.delete(dir);
-    }
 
     @Override
     SimulatorApi api() {
@@ -63,17 +40,7 @@ class VertexContractTest extends ProviderContract {
 
     @Override
     Map<String, String> settings(String baseUrl, String key) {
-        Path file = dir.resolve("credentials-" + Integer.toHexString((baseUrl + key).hashCode()) + ".json");
-        try {
-            Files.writeString(file, "{\"type\": \"authorized_user\", \"client_id\": \"sim-client\", \"client_secret\": "
-                    + "\"sim-secret\", \"refresh_token\": \"" + key + "\", \"token_uri\": \"" + baseUrl + "/token\"}");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return Map.of("sora.vertex.project", "sim-project", "sora.vertex.location", "us-central1",
-                "sora.vertex.base-url", baseUrl, "sora.vertex.storage-url", baseUrl,
-                "sora.vertex.output-uri", "gs://veo-out/videos", "sora.vertex.credentials-file", file.toString(),
-                "sora.vertex.delete-after-fetch", "false");
+        return ContractFace.VERTEX.settings(baseUrl, key);
     }
 
     @Override
@@ -115,7 +82,7 @@ class VertexContractTest extends ProviderContract {
     @Test
     void theKeyComesFromTheVendorsVariable() {
         Map<String, String> values = new HashMap<>(settings(server.baseUrl(api()), KEY));
-        values.put(keySetting(), dir.resolve("missing.json").toString());
+        values.put(keySetting(), Path.of(System.getProperty("java.io.tmpdir"), "no-such-credentials.json").toString());
         assertThatThrownBy(() -> adapter(camel, settingsOf(values))).isInstanceOf(SettingException.class)
                 .hasMessageContaining(keySetting()).hasMessageContaining(keyVariable());
     }

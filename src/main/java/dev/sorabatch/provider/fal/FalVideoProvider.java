@@ -29,6 +29,7 @@ import dev.sorabatch.provider.http.HttpCall;
 import dev.sorabatch.provider.http.HttpFailures;
 
 import static dev.sorabatch.provider.http.HttpCall.JSON;
+import static dev.sorabatch.provider.http.HttpCall.encode;
 
 /**
  * fal's queue API for any fal video model in the catalogue, wire translation only. Sources: fal-ai/fal-js
@@ -49,15 +50,26 @@ public class FalVideoProvider implements VideoProvider {
 
     public static final String NAME = "fal";
     private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.IMAGE_INPUT,
-            Capability.AUDIO, Capability.CANCEL));
+            Capability.AUDIO, Capability.CANCEL, Capability.WEBHOOKS));
     /** fal takes data URIs in place of file URLs (fal-js {@code storage.ts} uploads only Blobs). */
     private static final long MAX_DATA_URI = 10L * 1024 * 1024;
 
     private final ModelCatalog catalog;
     private final HttpCall http;
+    private final String webhook;
 
     public FalVideoProvider(CamelContext camel, FalSettings settings, ModelCatalog catalog) {
+        this(camel, settings, catalog, null);
+    }
+
+    /**
+     * @param webhook where fal calls back when a request completes (the submit's {@code fal_webhook} query
+     *                parameter, docs.fal.ai model-endpoints/webhooks; fal-js {@code queue.ts} {@code webhookUrl}), or
+     *                null for none
+     */
+    public FalVideoProvider(CamelContext camel, FalSettings settings, ModelCatalog catalog, String webhook) {
         this.catalog = catalog;
+        this.webhook = webhook;
         this.http = new HttpCall(camel, settings.baseUrl(), Map.of("Authorization", "Key " + settings.apiKey()),
                 FalVideoProvider::readError);
     }
@@ -80,7 +92,8 @@ public class FalVideoProvider implements VideoProvider {
         if (request.image() != null) {
             input.put("image_url", Adapters.dataUri(request.image(), MAX_DATA_URI, NAME));
         }
-        JsonNode queued = http.call("POST", "/" + request.model(), null, HttpCall.jsonBody(input), HttpCall::json);
+        JsonNode queued = http.call("POST", "/" + request.model(), webhook == null ? null : "fal_webhook="
+                + encode(webhook), HttpCall.jsonBody(input), HttpCall::json);
         String handle = JSON.createObjectNode().put("status_url", queued.path("status_url").asText())
                 .put("response_url", queued.path("response_url").asText())
                 .put("cancel_url", queued.path("cancel_url").asText()).toString();

@@ -56,8 +56,9 @@ public class OpenAiVideoProvider implements VideoProvider {
         this.name = settings.name();
         this.modelMap = settings.modelMap();
         this.idempotencyHeader = settings.idempotencyHeader();
+        // webhooks: OpenAI calls the endpoint set per project in its dashboard, so the create names no URL
         Set<Capability> can = EnumSet.of(Capability.LIST, Capability.THUMBNAIL, Capability.IMAGE_INPUT,
-                Capability.REMIX, Capability.AUDIO);
+                Capability.REMIX, Capability.AUDIO, Capability.WEBHOOKS);
         if (!idempotencyHeader.isEmpty()) {
             can.add(Capability.IDEMPOTENT_CREATE);
         }

@@ -24,6 +24,13 @@ public record PixazoSettings(String baseUrl, String apiKey, Map<String, String> 
     }
 
     public static PixazoSettings from(Settings s) {
+        Map<String, String> paths = modelPaths(s);
+        return new PixazoSettings(HttpSettings.baseUrl(s, "sora.pixazo.base-url"),
+                HttpSettings.apiKey(s, "sora.pixazo.api-key", "PIXAZO_API_KEY"), paths);
+    }
+
+    /** {@code sora.pixazo.model-paths}, checked: also what the simulated gateway is given. */
+    public static Map<String, String> modelPaths(Settings s) {
         Map<String, String> paths = s.map("sora.pixazo.model-paths");
         paths.forEach((model, path) -> {
             if (!path.startsWith("/") || !path.endsWith("/generate")) {
@@ -31,7 +38,6 @@ public record PixazoSettings(String baseUrl, String apiKey, Map<String, String> 
                         + " must start with / and end with /generate, got '" + path + "'");
             }
         });
-        return new PixazoSettings(HttpSettings.baseUrl(s, "sora.pixazo.base-url"),
-                HttpSettings.apiKey(s, "sora.pixazo.api-key", "PIXAZO_API_KEY"), paths);
+        return paths;
     }
 }

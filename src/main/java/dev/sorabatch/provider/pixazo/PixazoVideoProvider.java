@@ -51,7 +51,7 @@ public class PixazoVideoProvider implements VideoProvider {
 
     public static final String NAME = "pixazo";
     private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.IMAGE_INPUT,
-            Capability.AUDIO));
+            Capability.AUDIO, Capability.WEBHOOKS));
     /** Generate paths of the models the gateway sells (Pixazo-AI/skills skills/veo/SKILL.md). */
     private static final Map<String, String> KNOWN_PATHS = Map.of(
             "veo-3.1", "/veo/v1/veo-3.1/generate",
@@ -62,11 +62,18 @@ public class PixazoVideoProvider implements VideoProvider {
     private final ModelCatalog catalog;
     private final HttpCall http;
     private final Map<String, String> paths;
+    private final String callbackUrl;
     /** Set by the first 402: the reason every later create is refused without being sent. */
     private volatile ProviderException outOfCredits;
 
     public PixazoVideoProvider(CamelContext camel, PixazoSettings settings, ModelCatalog catalog) {
+        this(camel, settings, catalog, null);
+    }
+
+    /** @param callbackUrl the generate's {@code callback_url}, where Pixazo calls when the job is done; null for none */
+    public PixazoVideoProvider(CamelContext camel, PixazoSettings settings, ModelCatalog catalog, String callbackUrl) {
         this.catalog = catalog;
+        this.callbackUrl = callbackUrl;
         this.http = new HttpCall(camel, settings.baseUrl(), Map.of("Ocp-Apim-Subscription-Key", settings.apiKey()),
                 PixazoVideoProvider::readError);
         Map<String, String> all = new HashMap<>(KNOWN_PATHS);
@@ -108,6 +115,9 @@ public class PixazoVideoProvider implements VideoProvider {
         }
         if (request.image() != null) {
             body.put("image", Adapters.dataUri(request.image(), MAX_DATA_URI, NAME));
+        }
+        if (callbackUrl != null) {
+            body.put("callback_url", callbackUrl);
         }
         JsonNode created;
         try {

@@ -53,7 +53,7 @@ public class ReplicateVideoProvider implements VideoProvider {
 
     public static final String NAME = "replicate";
     private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.LIST,
-            Capability.IMAGE_INPUT, Capability.AUDIO, Capability.CANCEL));
+            Capability.IMAGE_INPUT, Capability.AUDIO, Capability.CANCEL, Capability.WEBHOOKS));
     /** "Use a data URL only for files of 256 KB or less" is Replicate's advice; it takes larger ones too. */
     private static final long MAX_DATA_URI = 10L * 1024 * 1024;
     private static final Duration RETENTION = Duration.ofHours(1);
@@ -62,9 +62,19 @@ public class ReplicateVideoProvider implements VideoProvider {
 
     private final ModelCatalog catalog;
     private final HttpCall http;
+    private final String webhook;
 
     public ReplicateVideoProvider(CamelContext camel, ReplicateSettings settings, ModelCatalog catalog) {
+        this(camel, settings, catalog, null);
+    }
+
+    /**
+     * @param webhook where Replicate calls back when a prediction completes ({@code webhook} with {@code
+     *                webhook_events_filter: ["completed"]}, replicate-python {@code prediction.py}), or null for none
+     */
+    public ReplicateVideoProvider(CamelContext camel, ReplicateSettings settings, ModelCatalog catalog, String webhook) {
         this.catalog = catalog;
+        this.webhook = webhook;
         this.http = new HttpCall(camel, settings.baseUrl(), Map.of("Authorization", "Bearer " + settings.apiToken()),
                 ReplicateVideoProvider::fileHost, ReplicateVideoProvider::readError);
     }
@@ -93,6 +103,10 @@ public class ReplicateVideoProvider implements VideoProvider {
                 Adapters.model(catalog, NAME, request.model()), request);
         if (request.image() != null) {
             input.put("image", Adapters.dataUri(request.image(), MAX_DATA_URI, NAME)); // google/veo-3.1's start frame
+        }
+        if (webhook != null) {
+            body.put("webhook", webhook);
+            body.putArray("webhook_events_filter").add("completed");
         }
         String id = request.model();
         int colon = id.indexOf(':');
