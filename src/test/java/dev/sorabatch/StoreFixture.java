@@ -46,7 +46,12 @@ public final class StoreFixture implements AutoCloseable {
 
     /** An open batch of {@code items} pending items {@code <name>-1}…, prompt "A scene N of name", sora-2, 4 s. */
     public Batch batch(String name, int items) throws Exception {
-        try (IngestTransaction tx = store.batches().beginIngest(name + ".csv", "simulator", "openai", 30_000)) {
+        return batch(name, items, "openai");
+    }
+
+    /** As {@link #batch(String, int)}, its items for {@code provider}. */
+    public Batch batch(String name, int items, String provider) throws Exception {
+        try (IngestTransaction tx = store.batches().beginIngest(name + ".csv", "simulator", provider, 30_000)) {
             for (int i = 1; i <= items; i++) {
                 tx.add(new NewItem(i, name + "-" + i, name + "-" + i, name + "-" + i, 1, "A scene " + i + " of " + name,
                         "sora-2", 4, "720x1280", null, null, "{}", null));
@@ -54,6 +59,14 @@ public final class StoreFixture implements AutoCloseable {
             tx.flush();
             return tx.open(name, name);
         }
+    }
+
+    /**
+     * Another instance on the same store: a job store of its own (claim cursors and all) on the same database, as a
+     * second JVM would have.
+     */
+    public JobStore instance(Clock clock) {
+        return new JobStore(dataSource, clock);
     }
 
     /** The batch's items as the store has them now. */

@@ -24,8 +24,8 @@ import dev.sorabatch.store.Totals;
 /**
  * {@code /observe/metrics}: the pipeline's meters in Prometheus' text format. What the store knows (items per
  * provider and state, bytes and seconds stored, estimated spend, jobs in flight) is read from it once per scrape, so
- * every instance on a shared store shows the same figures; the counters of calls ({@link dev.sorabatch.worker.Meters})
- * and the learned concurrency ceiling are this instance's own.
+ * every instance on a shared store shows the same figures, as does the learned concurrency ceiling (the provider
+ * account's in the store); the counters of calls ({@link dev.sorabatch.worker.Meters}) are this instance's own.
  */
 public final class DomainMeters {
 

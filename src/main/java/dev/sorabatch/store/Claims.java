@@ -7,8 +7,10 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -73,6 +75,11 @@ public final class Claims {
         return jdbc.queryInt(IN_FLIGHT_AT, provider);
     }
 
+    /** As {@link #countInFlight(String)}, inside the caller's transaction on {@code c}. */
+    int countInFlight(Connection c, String provider) throws SQLException {
+        return Jdbc.queryInt(c, IN_FLIGHT_AT, provider);
+    }
+
     /**
      * Claims due PENDING items for a create: each moves to SUBMITTING with one more attempt counted and a lease
      * that, once expired, hands the item to reconciliation. The claim is committed before this returns, so before
@@ -89,11 +96,21 @@ public final class Claims {
 
     /** As {@link #forCreate(int, long, String)}, only items for {@code provider} (any provider when null). */
     public List<Item> forCreate(String provider, int limit, long leaseMillis, String owner) throws SQLException {
+        try (Connection c = jdbc.connection()) {
+            return Jdbc.inTransaction(c, () -> forCreate(c, provider, limit, leaseMillis, owner));
+        }
+    }
+
+    /**
+     * As {@link #forCreate(String, int, long, String)}, inside the caller's transaction on {@code c} (nothing is
+     * committed here), so that the claim commits together with what the caller decided it on ({@link ProviderAccounts}).
+     */
+    List<Item> forCreate(Connection c, String provider, int limit, long leaseMillis, String owner) throws SQLException {
         long now = jdbc.now();
         Move move = Move.CLAIM_FOR_CREATE;
         ItemState.check(move.from(), move.to());
         cancelWaitingOfCancelledBatches();
-        return claim(c -> duePendingRoundRobin(c, provider, now, limit), "update item set state = '" + move.to()
+        return claim(c, tx -> duePendingRoundRobin(tx, provider, now, limit), "update item set state = '" + move.to()
                 + "', lease_owner = ?, submitting_at = ?, attempts = attempts + 1, next_attempt_at = ? "
                 + "where id = ? and state = '" + move.from() + "' and next_attempt_at + 0 = ?",
                 item -> new Object[] {owner, now, now + leaseMillis, item.id(), item.nextAttemptAt()});
@@ -109,9 +126,11 @@ public final class Claims {
         String lock = lock();
         Selector due = state == ItemState.COMPLETED ? c -> Jdbc.selectItems(c, DUE_FOR_FETCH + lock, now, limit)
                 : c -> Jdbc.selectItems(c, DUE_IN_STATE + lock, state.name(), now, limit);
-        return claim(due, "update item set next_attempt_at = ?, lease_owner = ? "
-                + "where id = ? and state = ? and next_attempt_at + 0 = ?",
-                item -> new Object[] {now + leaseMillis, owner, item.id(), state.name(), item.nextAttemptAt()});
+        try (Connection c = jdbc.connection()) {
+            return Jdbc.inTransaction(c, () -> claim(c, due, "update item set next_attempt_at = ?, lease_owner = ? "
+                    + "where id = ? and state = ? and next_attempt_at + 0 = ?",
+                    item -> new Object[] {now + leaseMillis, owner, item.id(), state.name(), item.nextAttemptAt()}));
+        }
     }
 
     private String lock() throws SQLException {
@@ -127,42 +146,31 @@ public final class Claims {
     }
 
     /**
-     * Selects due rows (locking them on PostgreSQL) and moves each with a compare-and-set, all in one transaction (one commit
-     * however many rows); a row another worker moved first is skipped. The compare-and-set writes
-     * {@code next_attempt_at + 0} so that H2 finds the row by its primary key: on the plain column it picks the
-     * (state, next_attempt_at) index and scans every row due at that instant, e.g. a whole freshly ingested batch,
-     * for each claim. The rows taken are read again, in one query, as the claim left them.
+     * Selects due rows (locking them on PostgreSQL) and moves each with a compare-and-set, in the caller's
+     * transaction on {@code c} (one commit however many rows); a row another worker moved first is skipped. The
+     * compare-and-set writes {@code next_attempt_at + 0} so that H2 finds the row by its primary key: on the plain
+     * column it picks the (state, next_attempt_at) index and scans every row due at that instant, e.g. a whole freshly
+     * ingested batch, for each claim. The rows taken are read again, in one query, as the claim left them.
      */
-    private List<Item> claim(Selector selector, String update, Binder binder) throws SQLException {
-        try (Connection c = jdbc.connection()) {
-            List<Long> taken = new ArrayList<>();
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                List<Item> due = selector.due(c);
-                if (!due.isEmpty()) {
-                    try (PreparedStatement ps = c.prepareStatement(update)) {
-                        for (Item item : due) {
-                            Jdbc.bind(ps, binder.args(item));
-                            ps.addBatch();
-                        }
-                        int[] counts = ps.executeBatch();
-                        for (int i = 0; i < due.size(); i++) {
-                            if (counts[i] == 1) {
-                                taken.add(due.get(i).id());
-                            }
-                        }
-                    }
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
-            return reread(c, taken);
+    private List<Item> claim(Connection c, Selector selector, String update, Binder binder) throws SQLException {
+        List<Item> due = selector.due(c);
+        if (due.isEmpty()) {
+            return due;
         }
+        List<Long> taken = new ArrayList<>(due.size());
+        try (PreparedStatement ps = c.prepareStatement(update)) {
+            for (Item item : due) {
+                Jdbc.bind(ps, binder.args(item));
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            for (int i = 0; i < due.size(); i++) {
+                if (counts[i] == 1) {
+                    taken.add(due.get(i).id());
+                }
+            }
+        }
+        return reread(c, taken);
     }
 
     /** The rows as they are now, in the order given. */
@@ -223,6 +231,8 @@ public final class Claims {
         List<Item> due = new ArrayList<>();
         long lastServed = cursor;
         boolean firstRound = true;
+        Map<Long, Integer> pickedOf = new HashMap<>();
+        Set<Long> pickedIds = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement((provider == null ? DUE_PENDING_OF_BATCH : DUE_PENDING_OF_BATCH_FOR) + lock)) {
             while (due.size() < limit && !turn.isEmpty()) {
                 int share = Math.max(1, (limit - due.size() + turn.size() - 1) / turn.size());
@@ -232,12 +242,17 @@ public final class Claims {
                     if (wanted == 0) {
                         break;
                     }
+                    // rows picked in an earlier round are still PENDING until the update (and locked by this
+                    // transaction, which SKIP LOCKED does not skip): read past them
+                    int picked = pickedOf.getOrDefault(batch, 0);
                     if (provider == null) {
-                        Jdbc.bind(ps, batch, now, wanted);
+                        Jdbc.bind(ps, batch, now, picked + wanted);
                     } else {
-                        Jdbc.bind(ps, batch, provider, now, wanted);
+                        Jdbc.bind(ps, batch, provider, now, picked + wanted);
                     }
-                    List<Item> items = Jdbc.readItems(ps);
+                    List<Item> items = Jdbc.readItems(ps).stream().filter(item -> pickedIds.add(item.id()))
+                            .limit(wanted).toList();
+                    pickedOf.put(batch, picked + items.size());
                     due.addAll(items);
                     if (!items.isEmpty() && firstRound) {
                         lastServed = batch;

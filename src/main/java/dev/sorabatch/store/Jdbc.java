@@ -61,12 +61,39 @@ public final class Jdbc {
     }
 
     int queryInt(String sql, Object... args) throws SQLException {
-        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = connection()) {
+            return queryInt(c, sql, args);
+        }
+    }
+
+    static int queryInt(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
             }
+        }
+    }
+
+    /** Statements run in one transaction. */
+    interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    /** Runs {@code work} as one transaction on {@code c}: committed when it returns, rolled back when it throws. */
+    static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            T result = work.run();
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
         }
     }
 
@@ -103,6 +130,8 @@ public final class Jdbc {
                 ps.setLong(i + 1, l);
             } else if (a instanceof Integer n) {
                 ps.setInt(i + 1, n);
+            } else if (a instanceof Double d) {
+                ps.setDouble(i + 1, d);
             } else if (a instanceof java.math.BigDecimal d) {
                 ps.setBigDecimal(i + 1, d);
             } else if (a instanceof Boolean b) {

@@ -19,6 +19,7 @@ public final class JobStore {
     private final BatchActions actions;
     private final Totals totals;
     private final SpendLedger spend;
+    private final ProviderAccounts accounts;
     private final CallbackHints callbacks;
 
     public JobStore(DataSource dataSource, Clock clock) {
@@ -29,6 +30,7 @@ public final class JobStore {
         this.actions = new BatchActions(jdbc, batches);
         this.totals = new Totals(jdbc);
         this.spend = new SpendLedger(jdbc);
+        this.accounts = new ProviderAccounts(jdbc, claims);
         this.callbacks = new CallbackHints(jdbc);
     }
 
@@ -71,6 +73,11 @@ public final class JobStore {
     /** What is reserved and spent against the budgets. */
     public SpendLedger spend() {
         return spend;
+    }
+
+    /** The provider limits every instance shares: creates per minute, jobs in flight, ceiling, Retry-After holds. */
+    public ProviderAccounts accounts() {
+        return accounts;
     }
 
     /** What verified provider callbacks may do: make a job's status check due now. */

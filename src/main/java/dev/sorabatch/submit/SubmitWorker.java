@@ -31,8 +31,9 @@ import dev.sorabatch.worker.Worker;
 
 /**
  * Sends creates for pending items, each provider within its own rate limit, in-flight limit and learned concurrency
- * ceiling ({@link ProviderLane}). Each item is SUBMITTING (committed) before its create and SUBMITTED with the job id
- * right after; when the outcome of a create is unknown, what happens next follows from what the provider can do
+ * ceiling, kept in the job store so that every instance on it keeps to them together ({@link ProviderLane}). Each
+ * item is SUBMITTING (committed) before its create and SUBMITTED with the job id right after; when the outcome of a
+ * create is unknown, what happens next follows from what the provider can do
  * ({@link dev.sorabatch.worker.Failures#ambiguous}), never a blind second create.
  */
 public class SubmitWorker implements Worker<Item> {
@@ -70,15 +71,16 @@ public class SubmitWorker implements Worker<Item> {
         this.schedule = schedule;
         this.references = references;
         for (ProviderRegistry.Entry entry : providers.entries()) {
-            lanes.put(entry.name(), new ProviderLane(entry, work.clock(), settings.marginMillis()));
+            lanes.put(entry.name(), new ProviderLane(entry, store, settings.marginMillis()));
         }
         this.budget = budget;
     }
 
     /**
      * Claims, provider by provider (starting with a different one each time), as many pending items as that
-     * provider's free slots and rate permit right now. Items for a provider whose creates stopped are claimed to be
-     * failed with the reason, without a call.
+     * provider's free slots and rate permit right now, across every instance. Items the budget ends give their
+     * grants back. Items for a provider whose creates stopped are claimed to be failed with the reason, without a
+     * call.
      */
     @Override
     public List<Item> claim() throws SQLException {
@@ -97,18 +99,12 @@ public class SubmitWorker implements Worker<Item> {
                 }
                 continue;
             }
-            int wanted = Math.min(room, Math.min(lane.ceiling.get() - store.claims().countInFlight(lane.name()),
-                    lane.limiter.available()));
-            if (wanted <= 0) {
-                continue;
+            List<Item> granted = lane.claim(room, settings.createLeaseMillis(), work.settings().owner());
+            List<Item> admitted = budget.admit(granted);
+            if (admitted.size() < granted.size()) {
+                lane.unsent(granted.stream().filter(item -> !admitted.contains(item)).toList());
             }
-            List<Item> items = budget.admit(store.claims().forCreate(lane.name(), wanted,
-                    settings.createLeaseMillis(), work.settings().owner()));
-            int granted = lane.limiter.acquire(items.size());
-            for (Item unsent : items.subList(granted, items.size())) {
-                store.items().releaseUnsent(unsent.id(), work.now(), null, null);
-            }
-            claimed.addAll(items.subList(0, granted));
+            claimed.addAll(admitted);
         }
         return claimed;
     }
@@ -137,11 +133,8 @@ public class SubmitWorker implements Worker<Item> {
             long delay = backoff.delayMillis(item.failures() + 1, e.retryAfter());
             boolean rateLimited = e.httpStatus() == 429;
             if (rateLimited) {
-                lane.limiter.pauseUntil(now + delay); // no create at all before the provider's Retry-After
-                String message = e.error() == null ? null : e.error().message();
-                if (ConcurrencyCeiling.aboutConcurrency(message)) {
-                    lane.ceiling.lower(message, () -> inFlight(lane.name()));
-                }
+                // no create at all, from any instance, before the provider's Retry-After
+                lane.rateLimited(now + delay, e.error() == null ? null : e.error().message());
             }
             if (e.kind() == ProviderException.Kind.QUOTA_EXHAUSTED) {
                 lane.stop(e.getMessage());
@@ -151,9 +144,13 @@ public class SubmitWorker implements Worker<Item> {
         }
     }
 
-    /** The default provider's current concurrency ceiling, as learned. */
+    /** The default provider's current concurrency ceiling, as learned by any instance on the store. */
     public int ceiling() {
-        return lanes.values().iterator().next().ceiling.get();
+        try {
+            return lanes.values().iterator().next().ceiling();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private ProviderLane lane(Item item) {
@@ -163,14 +160,6 @@ public class SubmitWorker implements Worker<Item> {
                     + ", which this run has not enabled (enabled: " + String.join(", ", lanes.keySet()) + ")");
         }
         return lane;
-    }
-
-    private int inFlight(String provider) {
-        try {
-            return store.claims().countInFlight(provider);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** {@code remix_of} may name an item of an earlier batch: send its provider job id. */

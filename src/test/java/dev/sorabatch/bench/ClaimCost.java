@@ -13,15 +13,28 @@ import java.util.Map;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import dev.sorabatch.budget.Budgets;
+import dev.sorabatch.poll.PollPacer;
+import dev.sorabatch.poll.PollSettings;
+import dev.sorabatch.provider.ProviderRegistry;
+import dev.sorabatch.reference.InputReferences;
+import dev.sorabatch.reference.ReferencePolicy;
 import dev.sorabatch.store.Item;
 import dev.sorabatch.store.JobStore;
+import dev.sorabatch.submit.SubmitSettings;
+import dev.sorabatch.submit.SubmitWorker;
+import dev.sorabatch.worker.Backoff;
+import dev.sorabatch.worker.ProviderGate;
+import dev.sorabatch.worker.WorkContext;
+import dev.sorabatch.worker.WorkerSettings;
 
 /**
  * The {@code claims} scenario, in this JVM: what one create claim costs with N rows waiting. A job store on an H2
  * file gets one batch of N pending items (written with plain SQL, in chunks), then a batch of 10 dropped after
  * it; the figures are the median time of a claim of 50 items and of a claim of 1, the same with only the 10-item
  * batch waiting, and how many of the first 10 one-item claims went to the small batch (round-robin: 5; oldest
- * first: 0). Only {@link JobStore}'s public API is used, so the harness measures an older build as well:
+ * first: 0); then, with 1,000 waiting, the submit worker's whole claim of a tick (its limits not binding). Only
+ * {@link JobStore}'s and the submit worker's public API is used, so the harness measures an older build as well:
  * {@code java -cp target/test-classes:<old jar> dev.sorabatch.bench.Bench claims}.
  */
 final class ClaimCost {
@@ -60,10 +73,19 @@ final class ClaimCost {
             detail.put("claim_50_ms_with_1000_pending", medianMillis(store, 50, 15));
             detail.put("claim_1_ms_with_1000_pending", medianMillis(store, 1, 15));
         }
+        try (HikariDataSource tick = open(dir.resolve("tick"))) {
+            JobStore store = new JobStore(tick, Clock.systemUTC());
+            store.migrate();
+            insert(tick, "tick", SMALL * 100);
+            detail.put("tick_claim_50_ms_with_1000_pending", tickMillis(store, 50, 15));
+            detail.put("tick_claim_1_ms_with_1000_pending", tickMillis(store, 1, 15));
+        }
         System.out.printf("   claim of 50: %s ms with %,d pending, %s ms with 1,000; claim of 1: %s ms / %s ms; "
-                        + "small batch got %s of the first 10 claims%n", detail.get("claim_50_ms"), rows,
+                        + "small batch got %s of the first 10 claims; submit tick's claim of 50 / of 1 with 1,000: "
+                        + "%s ms / %s ms%n", detail.get("claim_50_ms"), rows,
                 detail.get("claim_50_ms_with_1000_pending"), detail.get("claim_1_ms"),
-                detail.get("claim_1_ms_with_1000_pending"), detail.get("small_batch_items_in_first_10_claims"));
+                detail.get("claim_1_ms_with_1000_pending"), detail.get("small_batch_items_in_first_10_claims"),
+                detail.get("tick_claim_50_ms_with_1000_pending"), detail.get("tick_claim_1_ms_with_1000_pending"));
         return new Bench.Figures("claims", Runtime.getRuntime().availableProcessors(), rows,
                 ((Number) detail.get("claim_50_ms")).doubleValue() / 1000.0, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, detail);
@@ -109,6 +131,27 @@ final class ClaimCost {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /**
+     * Median wall time of {@code times} claims of the submit worker's tick, {@code size} items each, with limits that
+     * do not bind: the store claim plus the worker's pacing (rate, in flight, ceiling) and the budget's reservations.
+     */
+    private static double tickMillis(JobStore store, int size, int times) throws Exception {
+        Clock clock = Clock.systemUTC();
+        SubmitSettings settings = new SubmitSettings(10_000_000, 10_000_000, 0, 10_000_000, 600_000, 1000, 600_000, 3);
+        SubmitWorker worker = new SubmitWorker(WorkContext.of(store, new WorkerSettings(size, 600_000, "bench"),
+                new ProviderGate(clock), clock), ProviderRegistry.single(null, settings.limits()), settings,
+                new Backoff(100, 2, 0, 1000, 60_000, 5), new PollPacer(clock, new PollSettings(100, 30_000, 10_000)),
+                new InputReferences(() -> null, ReferencePolicy.DEFAULT), Budgets.unlimited(store));
+        worker.claim(); // not timed: the first claim compiles its statements
+        List<Long> nanos = new ArrayList<>();
+        for (int i = 0; i < times; i++) {
+            long t = System.nanoTime();
+            worker.claim();
+            nanos.add(System.nanoTime() - t);
+        }
+        return Math.round(StartupBench.median(nanos) / 10_000.0) / 100.0;
     }
 
     /** Median wall time of {@code times} claims of {@code size} items (each claim takes new items). */

@@ -74,6 +74,18 @@ class JobStoreClaimsTest {
     }
 
     @Test
+    void whatASmallBatchCannotUseGoesToTheBigOneEachRowOnce() throws Exception {
+        Batch big = fixture.batch("big", 20);
+        Batch small = fixture.batch("small", 1);
+
+        List<Item> claimed = store.claims().forCreate(10, 30_000, "test");
+
+        assertThat(claimed).as("the claim is filled in a second round").hasSize(10).doesNotHaveDuplicates();
+        assertThat(claimed).filteredOn(item -> item.batchId() == small.id()).hasSize(1);
+        assertThat(claimed).filteredOn(item -> item.batchId() == big.id()).hasSize(9);
+    }
+
+    @Test
     void onlyOpenBatchesAreClaimed() throws Exception {
         Batch writing = fixture.batch("writing", 5);
         store.update("update batch set state = 'INGESTING' where id = ?", writing.id());
