@@ -22,7 +22,8 @@ public final class ChildPipeline {
         return start(jar(), workDir, "256m", List.of(), settings, environment, log);
     }
 
-    private static Path jar() {
+    /** The packaged jar the build made: {@code -Dsora.jar}, by default {@code target/sora-batch.jar}. */
+    public static Path jar() {
         return Path.of(System.getProperty("sora.jar", "target/sora-batch.jar")).toAbsolutePath();
     }
 

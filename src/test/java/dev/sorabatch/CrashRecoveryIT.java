@@ -94,6 +94,7 @@ class CrashRecoveryIT {
                             + ".log");
             Files.deleteIfExists(log);
             Random random = new Random(20261125);
+            long started = System.nanoTime();
             Path done = dir.resolve("data/done/crash.csv");
             for (int kill = 1; kill <= 5; kill++) {
                 long startedBefore = started(log);
@@ -124,8 +125,13 @@ class CrashRecoveryIT {
             }
             JsonNode manifest = Pipeline.JSON.readTree(outbox.resolve("crash/manifest.json").toFile());
             JsonNode counts = manifest.path("counts");
-            assertThat(counts.path("total").asInt()).isEqualTo(ITEMS);
             SimulatorStats stats = simulator.stats();
+            ReliabilityFigures.of("kill -9 (single instance, restarted)", "5 kills, 5 % lost answers", 1,
+                            "H2 (" + (storeUrl.equals("default") ? "default URL" : "user's URL") + "), " + provider,
+                            manifest, 0, ReliabilityFigures.unaccounted(stats, manifest),
+                            ReliabilityFigures.duplicates(stats), (System.nanoTime() - started) / 1e9)
+                    .write("single-kills-h2-" + (storeUrl.equals("default") ? "default" : "user") + "-" + provider);
+            assertThat(counts.path("total").asInt()).isEqualTo(ITEMS);
             if (provider.equals("runway")) {
                 assertThat(counts.path("stored").asInt() + counts.path("uncertain").asInt()).as("log: %s", log)
                         .isEqualTo(ITEMS);

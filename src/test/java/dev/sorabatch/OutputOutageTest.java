@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import dev.sorabatch.aws.S3Server;
 import dev.sorabatch.output.BucketOutputStore;
 import dev.sorabatch.aws.TestAws;
+import dev.sorabatch.simulator.SimulatorStats;
 
 /**
  * An output bucket that goes away after the start-up check and comes back: uploads are retried with backoff and
@@ -36,6 +37,7 @@ class OutputOutageTest {
                 // the start-up check has written to the bucket; now it goes away
                 s3.deleteObject(b -> b.bucket("late-bucket").key("out/" + BucketOutputStore.CHECK_OBJECT));
                 s3.deleteBucket(b -> b.bucket("late-bucket"));
+                long started = System.nanoTime();
                 pipeline.drop("outage.csv", "id,prompt\r\na,A storm over the sea\r\nb,A calm after the storm\r\n");
 
                 // no bucket: wait until uploads have failed repeatedly
@@ -46,6 +48,11 @@ class OutputOutageTest {
                         .prefix("out/outage/manifest.json")).keyCount() == 1);
                 JsonNode manifest = Pipeline.JSON.readTree(s3.getObjectAsBytes(b -> b.bucket("late-bucket")
                         .key("out/outage/manifest.json")).asByteArray());
+                SimulatorStats stats = pipeline.simulator().stats();
+                ReliabilityFigures.of("output store outage", "bucket gone until 4 videos could not be stored", 1, "H2",
+                                manifest, 0, ReliabilityFigures.unaccounted(stats, manifest),
+                                ReliabilityFigures.duplicates(stats), (System.nanoTime() - started) / 1e9)
+                        .write("single-output-outage");
                 assertThat(manifest.path("counts").path("stored").asInt()).isEqualTo(2);
                 assertThat(manifest.path("items")).allSatisfy(item ->
                         assertThat(item.path("attempts").asInt()).as("one create per item").isEqualTo(1));

@@ -2,7 +2,9 @@ package dev.sorabatch;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -73,30 +75,95 @@ public final class PostgresFixture {
 
     private static synchronized EmbeddedPostgres server() throws SQLException {
         if (server == null) {
-            try {
-                server = EmbeddedPostgres.builder()
-                        // the server's defaults are the weakest a user's server could have: what the store asserts
-                        // about durable commits is then the pipeline's own session setting, never the server's
-                        .setServerConfig("synchronous_commit", "off")
-                        // no flush to disk at all: tests kill JVMs, never this server, and the two cores are shared
-                        .setServerConfig("fsync", "off")
-                        .setServerConfig("full_page_writes", "off")
-                        .setDataDirectoryCustomizer(dir -> writeAccessRules(dir.toPath().resolve("pg_hba.conf")))
-                        .start();
-            } catch (IOException | RuntimeException e) {
-                throw new SQLException("embedded PostgreSQL did not start" + (isRoot()
-                        ? " (as root it runs under `unshare -U`, which needs util-linux and user namespaces)" : "")
-                        + ": " + e.getMessage(), e);
-            }
-            try (Connection c = server.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
-                st.execute("create role " + USER + " login password '" + PASSWORD + "'");
-            }
+            server = started(builder());
+            createRole(server);
         }
         return server;
     }
 
+    /**
+     * A server of its own on a data folder and a port that stay, for a test that stops it under running pipelines
+     * and starts it again (a store restart): the shared server must never go away under other tests.
+     */
+    public static final class OwnServer implements AutoCloseable {
+
+        private final Path data;
+        private final int port;
+        private EmbeddedPostgres pg;
+
+        private OwnServer(Path data, int port) {
+            this.data = data;
+            this.port = port;
+        }
+
+        /** Starts a new server on {@code data} (an empty folder) with one database, {@code sora}. */
+        public static OwnServer start(Path data) throws SQLException, IOException {
+            int port;
+            try (ServerSocket socket = new ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            OwnServer own = new OwnServer(data, port);
+            own.startAgain();
+            createRole(own.pg);
+            try (Connection c = own.pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+                st.execute("create database sora owner " + USER);
+            }
+            return own;
+        }
+
+        public Db db() {
+            return new Db("sora", port);
+        }
+
+        /** A clean shutdown (pg_ctl stop): every connection is closed, the data stays. */
+        public void stop() throws IOException {
+            pg.close();
+            pg = null;
+        }
+
+        /** Starts the server again on its data and port. */
+        public void startAgain() throws SQLException {
+            pg = started(builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port));
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (pg != null) {
+                stop();
+            }
+        }
+    }
+
+    private static EmbeddedPostgres.Builder builder() {
+        return EmbeddedPostgres.builder()
+                // the server's defaults are the weakest a user's server could have: what the store asserts
+                // about durable commits is then the pipeline's own session setting, never the server's
+                .setServerConfig("synchronous_commit", "off")
+                // no flush to disk at all: tests kill JVMs, never a server (one that is stopped is stopped cleanly),
+                // and the two cores are shared
+                .setServerConfig("fsync", "off")
+                .setServerConfig("full_page_writes", "off")
+                .setDataDirectoryCustomizer(dir -> writeAccessRules(dir.toPath().resolve("pg_hba.conf")));
+    }
+
+    private static EmbeddedPostgres started(EmbeddedPostgres.Builder builder) throws SQLException {
+        try {
+            return builder.start();
+        } catch (IOException | RuntimeException e) {
+            throw new SQLException("embedded PostgreSQL did not start" + (isRoot()
+                    ? " (as root it runs under `unshare -U`, which needs util-linux and user namespaces)" : "")
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void createRole(EmbeddedPostgres pg) throws SQLException {
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+            st.execute("create role " + USER + " login password '" + PASSWORD + "'");
+        }
+    }
+
     /** The fixture's superuser is trusted on loopback; every other role logs in with its password. */
-    private static void writeAccessRules(java.nio.file.Path hba) {
+    private static void writeAccessRules(Path hba) {
         try {
             Files.writeString(hba, String.join("\n",
                     "local all all trust",

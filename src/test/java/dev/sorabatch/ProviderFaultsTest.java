@@ -37,14 +37,19 @@ class ProviderFaultsTest {
                 // creates in bursts, so that the provider's in-flight limit is really met (spaced evenly, they may not)
                 "sora.rate.burst", "20",
                 "sora.reconcile.max-attempts", "30"))) {
+            long started = System.nanoTime();
             p.drop("faults.csv", prompts(40, "Storm over the harbour"));
             JsonNode manifest = p.awaitManifest("faults", Duration.ofSeconds(150));
+            SimulatorStats stats = p.simulator().stats();
+            ReliabilityFigures.of("provider faults", "5xx 20 %, drops 10 %, lost answers 5 %, failed jobs 10 %",
+                            1, "H2", manifest, 0, ReliabilityFigures.unaccounted(stats, manifest),
+                            ReliabilityFigures.duplicates(stats), (System.nanoTime() - started) / 1e9)
+                    .write("single-provider-faults");
 
             JsonNode counts = manifest.path("counts");
             assertThat(counts.path("total").asInt()).isEqualTo(40);
             assertThat(counts.path("stored").asInt() + counts.path("failed").asInt() + counts.path("uncertain").asInt())
                     .isEqualTo(40);
-            SimulatorStats stats = p.simulator().stats();
             assertThat(stats.jobsPerPrompt().values()).allMatch(n -> n <= 1);
             // the faults really happened
             assertThat(stats.serverErrors()).isPositive();

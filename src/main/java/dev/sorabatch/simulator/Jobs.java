@@ -52,6 +52,13 @@ final class Jobs {
      */
     synchronized Admission admit(Job.Spec spec, String idPrefix, OverLimit overLimit, String idempotencyKey,
                                  SimulatorSettings settings, SimulatorStats stats) {
+        Instant createdAt = Instant.now();
+        long storm = settings.stormRetryAfterMillis(createdAt);
+        if (storm >= 0) {
+            // before the idempotency lookup: a throttled request is turned away before the service reads it
+            throw tooMany(stats, storm, "Rate limit reached for " + spec.model() + " on requests per min (RPM): "
+                    + "Limit 0, Requested 1.");
+        }
         if (idempotencyKey != null) {
             Job earlier = byKey.get(idempotencyKey);
             if (earlier != null) {
@@ -59,7 +66,6 @@ final class Jobs {
                 return new Admission(earlier, true);
             }
         }
-        Instant createdAt = Instant.now();
         long now = createdAt.toEpochMilli();
         while (!window.isEmpty() && window.peekFirst() <= now - WINDOW_MILLIS) {
             window.pollFirst();
@@ -117,7 +123,7 @@ final class Jobs {
         window.addLast(now);
         open.add(job);
         slots.add(job.endsAt());
-        stats.countJobCreated(spec.prompt(), createdAt, generation.toMillis(), outcome != Job.Outcome.SUCCEEDS,
+        stats.countJobCreated(job.id(), spec.prompt(), createdAt, generation.toMillis(), outcome != Job.Outcome.SUCCEEDS,
                 open.size());
         return new Admission(job, false);
     }

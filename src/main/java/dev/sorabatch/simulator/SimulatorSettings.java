@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Random;
 
@@ -20,7 +21,12 @@ public final class SimulatorSettings {
     private record Range(Duration min, Duration max) {
     }
 
+    /** A 429 storm: until when, and the wait each refusal asks for. */
+    private record Storm(Instant until, Duration retryAfter) {
+    }
+
     private volatile Range generation = new Range(Duration.ofSeconds(2), Duration.ofSeconds(5));
+    private volatile Storm storm;
     private volatile int createsPerMinute;
     private volatile int createsBurst;
     private volatile int maxInFlight;
@@ -131,6 +137,28 @@ public final class SimulatorSettings {
     public SimulatorSettings createsBurst(int burst) {
         createsBurst = atLeastZero(burst);
         return this;
+    }
+
+    /**
+     * A 429 storm: until {@code until}, every create is refused with 429 and a {@code Retry-After} of
+     * {@code retryAfter} (at most what is left of the storm), whatever the limits, as when a provider cuts its limits
+     * for everyone at once. Null ends it now.
+     */
+    public SimulatorSettings rateLimitStorm(Instant until, Duration retryAfter) {
+        if (until != null && (retryAfter == null || retryAfter.isNegative())) {
+            throw new IllegalArgumentException("Need a Retry-After of 0 or more, got " + retryAfter);
+        }
+        storm = until == null ? null : new Storm(until, retryAfter);
+        return this;
+    }
+
+    /** While a 429 storm lasts, the milliseconds its refusals ask to wait; otherwise -1. */
+    public long stormRetryAfterMillis(Instant now) {
+        Storm current = storm;
+        if (current == null || !now.isBefore(current.until())) {
+            return -1;
+        }
+        return Math.min(current.retryAfter().toMillis(), Duration.between(now, current.until()).toMillis());
     }
 
     /** Jobs allowed to be queued or in progress at once; past it a face refuses (OpenAI) or queues; 0 = unlimited. */

@@ -15,6 +15,7 @@ public final class SimulatorStats {
     private final Map<String, Integer> jobsPerPrompt = new ConcurrentHashMap<>();
     private final List<Instant> createTimes = new ArrayList<>();
     private final List<Long> generationMillis = new ArrayList<>();
+    private final List<String> jobIds = new ArrayList<>();
     private final AtomicInteger statusCalls = new AtomicInteger();
     private final Map<String, Integer> statusCallsPerJob = new ConcurrentHashMap<>();
     private final AtomicInteger listCalls = new AtomicInteger();
@@ -77,6 +78,16 @@ public final class SimulatorStats {
     public List<Long> generationMillis() {
         synchronized (createTimes) {
             return List.copyOf(generationMillis);
+        }
+    }
+
+    /**
+     * The id of each job created, in creation order (same order as {@link #createTimes}): every job paid for, for
+     * tests that check none is left unaccounted for.
+     */
+    public List<String> jobIds() {
+        synchronized (createTimes) {
+            return List.copyOf(jobIds);
         }
     }
 
@@ -165,6 +176,7 @@ public final class SimulatorStats {
         synchronized (createTimes) {
             createTimes.clear();
             generationMillis.clear();
+            jobIds.clear();
         }
         statusCalls.set(0);
         statusCallsPerJob.clear();
@@ -199,12 +211,13 @@ public final class SimulatorStats {
         }
     }
 
-    void countJobCreated(String prompt, Instant at, long generation, boolean fails, int inFlight) {
+    void countJobCreated(String jobId, String prompt, Instant at, long generation, boolean fails, int inFlight) {
         jobsCreated.incrementAndGet();
         jobsPerPrompt.merge(prompt, 1, Integer::sum);
         synchronized (createTimes) {
             createTimes.add(at);
             generationMillis.add(generation);
+            jobIds.add(jobId);
         }
         if (fails) {
             failedJobs.incrementAndGet();

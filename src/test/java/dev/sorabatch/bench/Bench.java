@@ -43,7 +43,7 @@ import dev.sorabatch.simulator.SimulatorStats;
  * simulator running in this JVM, and prints one table of figures (also written as JSON).
  * <p>
  * {@code java -cp target/test-classes:target/sora-batch.jar dev.sorabatch.bench.Bench [--smoke] [--out file] [scenario...]}
- * with scenarios {@code rate concurrency overhead ingest stream faults startup claims} (default: all), and
+ * with scenarios {@code rate concurrency overhead ingest stream faults startup claims cluster} (default: all), and
  * {@code --api openai|runway|fal|replicate|vertex|bedrock|pixazo} for the adapter and simulator face the batch scenarios run with (default
  * openai; the figures of another are named {@code <scenario>-<api>}).
  * {@code bench/run} does exactly this after building the jar.
@@ -70,7 +70,9 @@ public final class Bench {
         /** JVM start to the first create and to ready ({@link StartupBench}). */
         STARTUP,
         /** Cost of one claim with a million rows waiting, in this JVM ({@link ClaimCost}). */
-        CLAIMS
+        CLAIMS,
+        /** One rate-bound batch on PostgreSQL, by one instance and by three ({@link ClusterBench}). */
+        CLUSTER
     }
 
     /** Figures of one run; null where a figure does not apply. */
@@ -113,14 +115,17 @@ public final class Bench {
         for (Scenario s : scenarios) {
             System.out.printf("== %s: %s%n", s.name(), s.title());
             Path dir = work.resolve(s.name());
-            Figures f = switch (s.kind()) {
-                case FAULTS -> FaultsBench.run(jar, dir, s);
-                case STARTUP -> StartupBench.run(jar, dir, s.items());
-                case CLAIMS -> ClaimCost.run(dir, s.items());
-                default -> runOne(jar, dir, s);
+            List<Figures> figures = switch (s.kind()) {
+                case FAULTS -> List.of(FaultsBench.run(jar, dir, s));
+                case STARTUP -> List.of(StartupBench.run(jar, dir, s.items()));
+                case CLAIMS -> List.of(ClaimCost.run(dir, s.items()));
+                case CLUSTER -> ClusterBench.run(jar, dir, s);
+                default -> List.of(runOne(jar, dir, s));
             };
-            System.out.println("   " + JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(f));
-            results.add(f);
+            for (Figures f : figures) {
+                System.out.println("   " + JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(f));
+                results.add(f);
+            }
         }
         return results;
     }
@@ -182,6 +187,9 @@ public final class Bench {
         all.add(new Scenario("claims", "claim cost: " + (smoke ? "20,000" : "1,000,000") + " pending rows in one "
                 + "batch and a small batch dropped after it (job store in this JVM)", smoke ? 20_000 : 1_000_000,
                 sim -> { }, Map.of(), Kind.CLAIMS, 0));
+        all.add(new Scenario("cluster", "scale-out: the rate scenario's batch on PostgreSQL, by 1 instance and by 3 "
+                + "sharing the store and the provider's 300 creates/min", n12,
+                all.get(0).simulator(), all.get(0).pipeline(), Kind.CLUSTER, smoke ? 120 : 600));
         String suffix = api == ContractFace.OPENAI ? "" : "-" + api.provider();
         return (only.isEmpty() || only.contains("all") ? all.stream() : all.stream().filter(s -> only.contains(s.name())))
                 .map(s -> new Scenario(s.name() + suffix, s.title() + (suffix.isEmpty() ? ""
@@ -202,22 +210,9 @@ public final class Bench {
 
         try (SimulatorServer simulator = new SimulatorServer(0, simSettings).start();
              S3Server bucket = api == ContractFace.BEDROCK ? S3Server.inMemory().start() : null) {
-            Map<String, String> settings = new LinkedHashMap<>(api == ContractFace.OPENAI
-                    ? TestSettings.simulatorAt(simulator.baseUrl(), "bench")
-                    : api.settings(simulator.baseUrl(api.api()), "bench"));
-            settings.put("sora.provider", api.provider());
+            Map<String, String> settings = pipelineSettings(simulator, s);
             if (bucket != null) {
                 settings.putAll(bedrockWritesInto(bucket, simSettings));
-            }
-            settings.put("sora.input.poll-interval", "100");
-            settings.put("sora.input.settle-time", "100");
-            settings.put("sora.progress.interval", "10s");
-            settings.putAll(s.pipeline());
-            // extra pipeline settings for experiments: -Dbench.set=key=value,key=value
-            for (String kv : System.getProperty("bench.set", "").split(",")) {
-                if (kv.contains("=")) {
-                    settings.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-                }
             }
             ChildJvm child = ChildJvm.start(jar, dir, "256m", settings);
             try (child) {
@@ -277,6 +272,25 @@ public final class Bench {
                         (maxLive.get() - baseLive) / (double) MB);
             }
         }
+    }
+
+    /** What the pipeline of a batch scenario runs with: the simulator's face, the scenario's settings, -Dbench.set. */
+    static Map<String, String> pipelineSettings(SimulatorServer simulator, Scenario s) {
+        Map<String, String> settings = new LinkedHashMap<>(api == ContractFace.OPENAI
+                ? TestSettings.simulatorAt(simulator.baseUrl(), "bench")
+                : api.settings(simulator.baseUrl(api.api()), "bench"));
+        settings.put("sora.provider", api.provider());
+        settings.put("sora.input.poll-interval", "100");
+        settings.put("sora.input.settle-time", "100");
+        settings.put("sora.progress.interval", "10s");
+        settings.putAll(s.pipeline());
+        // extra pipeline settings for experiments: -Dbench.set=key=value,key=value
+        for (String kv : System.getProperty("bench.set", "").split(",")) {
+            if (kv.contains("=")) {
+                settings.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
+        }
+        return settings;
     }
 
     /**
@@ -361,8 +375,13 @@ public final class Bench {
 
         static StoreTimes read(Path dir) throws Exception {
             String url = "jdbc:h2:file:" + dir.resolve("data/store/sora").toAbsolutePath() + ";ACCESS_MODE_DATA=r";
-            try (Connection c = DriverManager.getConnection(url, "sa", "");
-                 Statement st = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+                return read(c);
+            }
+        }
+
+        static StoreTimes read(Connection c) throws Exception {
+            try (Statement st = c.createStatement()) {
                 List<long[]> pairs = new ArrayList<>();
                 try (ResultSet rs = st.executeQuery("select submitted_at, completed_at from item "
                         + "where completed_at is not null")) {
@@ -443,7 +462,7 @@ public final class Bench {
         }
     }
 
-    private static void writeCsv(Path file, int rows, Kind kind) throws IOException {
+    static void writeCsv(Path file, int rows, Kind kind) throws IOException {
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             w.write(kind == Kind.INGEST ? "id,prompt,style,camera,audio,seconds,size,scene_tag\n" : "id,prompt\n");
             for (int i = 1; i <= rows; i++) {
@@ -474,7 +493,7 @@ public final class Bench {
         return v.toString();
     }
 
-    private static Double round(double v, int digits) {
+    static Double round(double v, int digits) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return null;
         }

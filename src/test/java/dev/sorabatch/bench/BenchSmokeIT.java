@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tiny versions of every benchmark scenario against the packaged jar (about 90 s): keeps the harness working.
+ * Tiny versions of every benchmark scenario against the packaged jar (about two minutes): keeps the harness working.
  * Figures are only checked for being there and sane; targets are for the full run ({@code bench/run}).
  */
 class BenchSmokeIT {
@@ -20,7 +20,8 @@ class BenchSmokeIT {
                 Bench.scenarios(true, List.of()));
         System.out.println(Bench.table(results));
         assertThat(results).extracting(Bench.Figures::scenario)
-                .containsExactly("rate", "concurrency", "overhead", "ingest", "stream", "faults", "startup", "claims");
+                .containsExactly("rate", "concurrency", "overhead", "ingest", "stream", "faults", "startup", "claims",
+                        "cluster-1", "cluster-3");
         for (Bench.Figures f : results.subList(0, 6)) {
             assertThat(f.peakHeapMb()).as("%s peak heap", f.scenario()).isPositive();
             assertThat(f.peakRssMb()).as("%s peak RSS", f.scenario()).isPositive();
@@ -36,5 +37,12 @@ class BenchSmokeIT {
                 .containsKey("makespan_ratio_to_baseline");
         assertThat(results.get(6).makespanSeconds()).as("start-up to the first create").isPositive();
         assertThat(results.get(7).detail()).as("claims").containsEntry("small_batch_items_in_first_10_claims", 5L);
+        for (Bench.Figures cluster : results.subList(8, 10)) {
+            assertThat(cluster.detail()).as(cluster.scenario()).containsEntry("items_not_stored", 0)
+                    .containsEntry("duplicated_creates", 0);
+            assertThat((Integer) cluster.detail().get("max_create_requests_in_any_60s")).as(cluster.scenario())
+                    .isLessThanOrEqualTo(300);
+            assertThat(cluster.efficiency()).as(cluster.scenario()).isBetween(0.3, 1.2);
+        }
     }
 }

@@ -175,6 +175,27 @@ class SimulatorServerTest {
     }
 
     @Test
+    void a429StormRefusesEveryCreateWithRetryAfterUntilItEnds() throws Exception {
+        assertEquals(200, postJson("/videos", "{\"prompt\":\"before\"}").statusCode());
+        server.settings().rateLimitStorm(Instant.now().plusSeconds(30), Duration.ofSeconds(2));
+        HttpResponse<String> refused = postJson("/videos", "{\"prompt\":\"during\"}");
+        assertError(429, null, "rate_limit_exceeded", refused);
+        assertEquals("2", refused.headers().firstValue("Retry-After").orElseThrow());
+        assertEquals(200, get("/videos").statusCode(), "only creates are refused");
+        server.settings().rateLimitStorm(Instant.now().plusMillis(300), Duration.ofSeconds(5));
+        long wait = Long.parseLong(postJson("/videos", "{\"prompt\":\"during\"}").headers()
+                .firstValue("retry-after-ms").orElseThrow());
+        assertTrue(wait > 0 && wait <= 300, "never longer than the storm: " + wait);
+
+        await().atMost(3, SECONDS).pollInterval(50, MILLISECONDS)
+                .until(() -> postJson("/videos", "{\"prompt\":\"after\"}").statusCode() == 200);
+        assertEquals(0, server.stats().jobsCreated("during"));
+        assertEquals(2, server.stats().jobsCreated());
+        assertEquals(2, server.stats().jobIds().size());
+        assertTrue(server.stats().rateLimited() >= 2);
+    }
+
+    @Test
     void createsBeyondTheInFlightLimitGet429UntilAJobFinishes() throws Exception {
         server.settings().generationTime(Duration.ofMillis(600), Duration.ofMillis(600)).maxInFlight(2);
         assertEquals(200, postJson("/videos", "{\"prompt\":\"a\"}").statusCode());
