@@ -29,6 +29,7 @@ import dev.sorabatch.fetch.PosterFrame;
 import dev.sorabatch.fetch.Posters;
 import dev.sorabatch.ingest.BatchIngestor;
 import dev.sorabatch.ingest.InputSettings;
+import dev.sorabatch.ingest.ListingDuty;
 import dev.sorabatch.lifecycle.ProgressBars;
 import dev.sorabatch.ingest.RowProviders;
 import dev.sorabatch.lifecycle.ProgressReporter;
@@ -120,11 +121,14 @@ public class PipelineConfiguration implements CamelConfiguration {
         ProviderRegistry providers = providerSetup.registry(camel, webhookSettings::callbackUrl);
         ProviderGate gate = new ProviderGate(clock, providerSetup.credentialsHints());
         RunControl run = new RunControl(camel, store, gate, runSettings.once());
+        ListingDuty listing = input.listingDuty(store.duties(), workerSettings.owner(), workerSettings.leaseMillis(), run);
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event.getType() == CamelEvent.Type.CamelContextStarted) {
                     run.started(budgetSettings.dryRun() ? null : providers);
+                } else if (event.getType() == CamelEvent.Type.CamelContextStopping) {
+                    listing.release();
                 }
             }
         });
@@ -138,6 +142,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                 providerSetup.batchProvider(), new RowProviders(providerSetup.defaultName(), providerSetup.names(),
                         providerSetup.catalog()), input.skipDuplicates(), workerSettings.leaseMillis());
         registry.bind("inputSource", input.source(ingestor, run, aws::s3, aws::sqs));
+        registry.bind("inputListing", listing);
         input.scheduler(runSettings.once()).ifPresent(quartz -> registry.bind("inputSchedule", quartz));
         input.routeProperties(runSettings.once()).forEach(camel.getPropertiesComponent()::addOverrideProperty);
 

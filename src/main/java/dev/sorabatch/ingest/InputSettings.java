@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import dev.sorabatch.reference.ReferencePolicy;
 import dev.sorabatch.settings.SettingException;
 import dev.sorabatch.settings.Settings;
+import dev.sorabatch.store.Duties;
 
 /**
  * {@code sora.input.*} and the request rules: where prompt files come from ({@code file:<folder>},
@@ -24,7 +25,7 @@ import dev.sorabatch.settings.Settings;
  */
 public record InputSettings(Kind kind, String location, String schedule, Path done, Path error, String s3DonePrefix,
                             String s3ErrorPrefix, String deadLetterQueue, int maxReceives, boolean skipDuplicates,
-                            ReadLimits limits, ValidationRules rules) {
+                            ReadLimits limits, ValidationRules rules, long pollIntervalMillis) {
 
     /** The source kinds, each with its route ({@code routes/ingest-<kind>.yaml}). */
     public enum Kind {
@@ -53,15 +54,25 @@ public record InputSettings(Kind kind, String location, String schedule, Path do
             throw new SettingException("sora.input",
                     "must be file:<folder>, s3://<bucket>/<prefix> or sqs://<queue>, got '" + uri + "'");
         }
-        // the routes read these themselves
-        s.millis("sora.input.poll-interval", 1);
-        s.millis("sora.input.settle-time", 1);
+        long pollInterval = s.millis("sora.input.poll-interval", 1);
+        s.millis("sora.input.settle-time", 1); // the folder route reads it itself
         return new InputSettings(kind, uri.substring(kind.scheme.length()), s.cron("sora.input.schedule"),
                 Path.of(s.text("sora.input.done")),
                 Path.of(s.text("sora.input.error")), s.text("sora.input.s3.done-prefix"),
                 s.text("sora.input.s3.error-prefix"), s.text("sora.input.sqs.dead-letter-queue", ""),
                 s.integer("sora.input.sqs.max-receives", 1), s.flag("sora.input.skip-duplicates"), limits(s),
-                rules(s, references));
+                rules(s, references), pollInterval);
+    }
+
+    /**
+     * The lease on listing this input ({@link ListingDuty}): a holder renews it at every poll, so it lasts at least
+     * two poll intervals, and {@code minLeaseMillis} (the workers' lease) when that is longer.
+     */
+    public ListingDuty listingDuty(Duties duties, String owner, long minLeaseMillis, InputEvents events) {
+        // a folder by its absolute path: instances that name one shared folder differently still share one duty
+        String input = kind == Kind.FOLDER ? Path.of(location).toAbsolutePath().normalize().toString() : location;
+        return new ListingDuty(duties, kind.scheme + input, owner, Math.max(minLeaseMillis, 2 * pollIntervalMillis),
+                events);
     }
 
     /** The bucket of {@code s3://<bucket>/<prefix>}. */

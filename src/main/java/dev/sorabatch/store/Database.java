@@ -54,7 +54,7 @@ public final class Database {
     static final String H2_DURABLE_COMMIT = "SET WRITE_DELAY 0";
 
     /** Versions of the migrations in {@code db/migration}: when the store has exactly these, Flyway is not run. */
-    static final List<String> SCHEMA_VERSIONS = List.of("1", "2", "3", "4", "5", "6", "7", "8", "9");
+    static final List<String> SCHEMA_VERSIONS = List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
 
     private static final String H2 = "jdbc:h2:";
     private static final String POSTGRES = "jdbc:postgresql:";

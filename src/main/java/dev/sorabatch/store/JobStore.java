@@ -21,6 +21,7 @@ public final class JobStore {
     private final SpendLedger spend;
     private final ProviderAccounts accounts;
     private final CallbackHints callbacks;
+    private final Duties duties;
 
     public JobStore(DataSource dataSource, Clock clock) {
         this.jdbc = new Jdbc(dataSource, clock);
@@ -32,6 +33,7 @@ public final class JobStore {
         this.spend = new SpendLedger(jdbc);
         this.accounts = new ProviderAccounts(jdbc, claims);
         this.callbacks = new CallbackHints(jdbc);
+        this.duties = new Duties(jdbc);
     }
 
     /** Brings the schema up to date ({@link Database#migrate}). */
@@ -83,6 +85,11 @@ public final class JobStore {
     /** What verified provider callbacks may do: make a job's status check due now. */
     public CallbackHints callbacks() {
         return callbacks;
+    }
+
+    /** Duties one instance does at a time for all on the store, such as listing the input. */
+    public Duties duties() {
+        return duties;
     }
 
     /** One row update outside the workers' transitions (tests that set up a state). */
