@@ -101,16 +101,20 @@ class ClaimsRaceTest {
             Map<Long, String> claimedBy = new ConcurrentHashMap<>();
             List<String> twice = java.util.Collections.synchronizedList(new ArrayList<>());
             ExecutorService workers = Executors.newFixedThreadPool(4);
+            // all four start together, so that both instances race for the batch rather than one finishing it alone
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(4);
             try {
                 List<Future<?>> running = new ArrayList<>();
                 for (int w = 0; w < 4; w++) {
                     JobStore instance = instances[w % 2];
                     String owner = "instance-" + (w % 2);
                     running.add(workers.submit(() -> {
+                        start.await(30, TimeUnit.SECONDS);
                         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                         while (instance.batches().counts(batch.id()).get(ItemState.PENDING) > 0
                                 && System.nanoTime() < deadline) {
-                            for (Item item : instance.claims().forCreate(7, 60_000, owner)) {
+                            // claims of 3: a claim takes a few milliseconds, so 300 rows are a hundred claims to share
+                            for (Item item : instance.claims().forCreate(3, 60_000, owner)) {
                                 if (claimedBy.putIfAbsent(item.id(), owner) != null) {
                                     twice.add(item.id() + " by " + owner + " and " + claimedBy.get(item.id()));
                                 }
