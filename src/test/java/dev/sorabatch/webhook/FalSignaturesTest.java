@@ -35,13 +35,6 @@ class FalSignaturesTest {
     private static final HexFormat HEX = HexFormat.of();
     private static final long TOLERANCE = 300_000;
 
-    static {
-        // The JDK server reads this once, when the first server of the JVM starts: this test's server may be that
-        // first one, and without it every later simulator in the same test JVM would answer behind Nagle's delay
-        // (SimulatorServer sets the same for itself).
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-
     private HttpServer jwks;
 
     @AfterEach
